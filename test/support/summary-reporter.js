@@ -1,0 +1,10 @@
+// Prints one plain closing line ("tests: N passed, N failed, N skipped") that any CI log reader understands.
+class SummaryReporter {
+  onRunComplete(_contexts, results) {
+    const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
+    process.stdout.write(
+      `\ntests: ${results.numPassedTests} passed, ${failed} failed, ${results.numPendingTests} skipped\n`,
+    );
+  }
+}
+module.exports = SummaryReporter;
