@@ -1,6 +1,16 @@
 // ESM-only packages (NestJS 12 and a few of its dependencies) are compiled to CommonJS by swc for Jest.
 const esmPackages = [
-  '@nestjs', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', 'load-esm', '@borewit', 'cookie',
+  '@nestjs',
+  'file-type',
+  'strtok3',
+  'token-types',
+  '@tokenizer',
+  'uint8array-extras',
+  'load-esm',
+  '@borewit',
+  'cookie',
+  '@seriousme',
+  'content-disposition',
 ];
 const swc = [
   '@swc/jest',
@@ -14,19 +24,24 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@app/(common|config|database|redis|llm)$': '<rootDir>/libs/$1/src',
-  '^@app/(common|config|database|redis|llm)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@app/(common|config|database|redis|health|llm)$': '<rootDir>/libs/$1/src',
+  '^@app/(common|config|database|redis|health|llm)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
+  setupFiles: ['reflect-metadata'],
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
   moduleNameMapper,
 };
 module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
+    },
     {
       ...shared,
       displayName: 'e2e',

@@ -58,7 +58,9 @@ function asPgUser(command: string, args: string[]): [string, string[]] {
   return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
 }
 
-async function startPostgres(dir: string): Promise<Pick<HermeticState, 'pgDataDir' | 'pgBin' | 'databaseUrl'>> {
+async function startPostgres(
+  dir: string,
+): Promise<Pick<HermeticState, 'pgDataDir' | 'pgBin' | 'databaseUrl'>> {
   const pgBin = findPgBin();
   if (!pgBin) throw new Error('no initdb');
   const dataDir = join(dir, 'pg');
@@ -73,12 +75,27 @@ async function startPostgres(dir: string): Promise<Pick<HermeticState, 'pgDataDi
   }
   const port = await freePort();
   const [initCmd, initArgs] = asPgUser(join(pgBin, 'initdb'), [
-    '-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C',
+    '-D',
+    dataDir,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '--no-sync',
+    '-E',
+    'UTF8',
+    '--locale=C',
   ]);
   execFileSync(initCmd, initArgs, { stdio: 'ignore' });
   const [ctlCmd, ctlArgs] = asPgUser(join(pgBin, 'pg_ctl'), [
-    '-D', dataDir, '-w', '-t', '30', '-l', join(dataDir, 'server.log'),
-    '-o', `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
+    '-D',
+    dataDir,
+    '-w',
+    '-t',
+    '30',
+    '-l',
+    join(dataDir, 'server.log'),
+    '-o',
+    `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
     'start',
   ]);
   execFileSync(ctlCmd, ctlArgs, { stdio: 'ignore' });
@@ -151,7 +168,13 @@ export function stopHermeticServices(state: HermeticState): void {
   }
   if (state.pgBin && state.pgDataDir) {
     try {
-      const [cmd, args] = asPgUser(join(state.pgBin, 'pg_ctl'), ['-D', state.pgDataDir, '-m', 'immediate', 'stop']);
+      const [cmd, args] = asPgUser(join(state.pgBin, 'pg_ctl'), [
+        '-D',
+        state.pgDataDir,
+        '-m',
+        'immediate',
+        'stop',
+      ]);
       execFileSync(cmd, args, { stdio: 'ignore' });
     } catch {
       /* already gone */

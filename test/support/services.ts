@@ -4,13 +4,17 @@ import { Client } from 'pg';
 /** Connection details of the throwaway services the e2e global setup started. */
 export function testRedisUrl(): string {
   const url = process.env.TEST_REDIS_URL;
-  if (!url) throw new Error('TEST_REDIS_URL is not set: run e2e tests through jest (global setup starts Redis)');
+  if (!url)
+    throw new Error('TEST_REDIS_URL is not set: run e2e tests through jest (global setup starts Redis)');
   return url;
 }
 
 export function testDatabaseAdminUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error('TEST_DATABASE_URL is not set: run e2e tests through jest (global setup starts PostgreSQL)');
+  if (!url)
+    throw new Error(
+      'TEST_DATABASE_URL is not set: run e2e tests through jest (global setup starts PostgreSQL)',
+    );
   return url;
 }
 
@@ -36,7 +40,8 @@ export async function createTestDatabase(): Promise<string> {
 
 export async function dropTestDatabase(databaseUrl: string): Promise<void> {
   const name = new URL(databaseUrl).pathname.slice(1);
-  if (!/^mpb_[0-9a-f]{12}$/.test(name)) throw new Error(`refusing to drop a database the tests did not create: ${name}`);
+  if (!/^mpb_[0-9a-f]{12}$/.test(name))
+    throw new Error(`refusing to drop a database the tests did not create: ${name}`);
   const admin = new Client({ connectionString: testDatabaseAdminUrl() });
   await admin.connect();
   try {

@@ -1,1 +1,3 @@
 export * from './schema';
+export * from './config-loader';
+export * from './config.module';

@@ -1,8 +1,10 @@
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   ArrayNotEmpty,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsNumber,
@@ -42,7 +44,6 @@ export class ServerConfig {
 
 export class LoggingConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) level = 'info';
-  @IsBoolean() pretty = false;
 }
 
 export class DatabaseConfig {
@@ -80,8 +81,8 @@ export class DeploymentConfig {
   @IsIn(PROVIDER_TYPES as unknown as string[]) type!: ProviderType;
   @IsBoolean() enabled = true;
 
-  @ValidateIf((d: DeploymentConfig) => d.type !== 'bedrock' && !d.azureAdToken)
-  @IsString()
+  @ValidateIf((d: DeploymentConfig) => d.enabled && d.type !== 'bedrock' && !d.azureAdToken)
+  @IsString({ message: 'is required for this provider type' })
   @MinLength(1, { message: 'is required for this provider type' })
   apiKey?: string;
 
@@ -107,7 +108,10 @@ export class DeploymentConfig {
   @IsOptional() @IsString() secretAccessKey?: string;
   @IsOptional() @IsString() sessionToken?: string;
 
-  @IsArray() @ArrayNotEmpty() @ValidateNested({ each: true }) @Type(() => DeploymentModelConfig)
+  @IsArray()
+  @ArrayNotEmpty()
+  @ValidateNested({ each: true })
+  @Type(() => DeploymentModelConfig)
   models!: DeploymentModelConfig[];
 
   /** Lower is tried first by the priority strategy. */
@@ -173,9 +177,12 @@ export class TasksConfig {
 export class AppConfig {
   @ValidateNested() @Type(() => ServerConfig) server = new ServerConfig();
   @ValidateNested() @Type(() => LoggingConfig) logging = new LoggingConfig();
-  @ValidateNested() @Type(() => DatabaseConfig) database!: DatabaseConfig;
+  @IsDefined({ message: 'section is required' })
+  @ValidateNested()
+  @Type(() => DatabaseConfig)
+  database!: DatabaseConfig;
   @ValidateNested() @Type(() => RedisConfig) redis = new RedisConfig();
-  @ValidateNested() @Type(() => AuthConfig) auth!: AuthConfig;
+  @IsDefined({ message: 'section is required' }) @ValidateNested() @Type(() => AuthConfig) auth!: AuthConfig;
   @IsArray() @ValidateNested({ each: true }) @Type(() => DeploymentConfig) providers: DeploymentConfig[] = [];
   @ValidateNested() @Type(() => RoutingConfig) routing = new RoutingConfig();
   @ValidateNested() @Type(() => CacheConfig) cache = new CacheConfig();

@@ -1,0 +1,26 @@
+import { loggerParams } from '@app/common';
+import { AppConfig, AppConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { HealthModule } from '@app/health';
+import { RedisModule } from '@app/redis';
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { WorkerHealthServer } from './worker-health.server';
+
+/** The worker process: no HTTP API, only queue processors (registered here, never in the api). */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config.logging.level)),
+        DatabaseModule.forRoot(),
+        RedisModule,
+        HealthModule,
+      ],
+      providers: [WorkerHealthServer],
+    };
+  }
+}

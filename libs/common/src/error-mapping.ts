@@ -1,0 +1,124 @@
+import { HttpException } from '@nestjs/common';
+import { DomainException } from './domain-exception';
+import { ErrorCode } from './error-codes';
+
+export interface MappedError {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown[];
+  retryAfterMs?: number;
+  headers?: Record<string, string>;
+  /** true when the error is ours (a bug or an outage), logged with an error id */
+  unexpected: boolean;
+}
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: ErrorCode.BadRequest,
+  401: ErrorCode.Unauthorized,
+  403: ErrorCode.Forbidden,
+  404: ErrorCode.NotFound,
+  405: ErrorCode.MethodNotAllowed,
+  409: ErrorCode.Conflict,
+  413: ErrorCode.PayloadTooLarge,
+  415: ErrorCode.UnsupportedMediaType,
+  422: ErrorCode.ValidationFailed,
+  429: ErrorCode.RateLimited,
+  503: ErrorCode.ServiceUnavailable,
+};
+
+/** Fastify's own errors (body parsing, limits) carry `code: FST_...` and `statusCode`. */
+const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: ErrorCode.PayloadTooLarge,
+    message: 'Request body is larger than allowed',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: ErrorCode.UnsupportedMediaType,
+    message: 'Unsupported Content-Type',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: ErrorCode.InvalidJson,
+    message: 'Body is empty but Content-Type is application/json',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: ErrorCode.BadRequest,
+    message: 'Content-Length does not match the body',
+  },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: ErrorCode.InvalidJson, message: 'Body is not valid JSON' },
+};
+
+interface FastifyLikeError {
+  code?: unknown;
+  statusCode?: unknown;
+  message?: unknown;
+}
+
+export function mapError(exception: unknown): MappedError {
+  if (exception instanceof DomainException) {
+    return {
+      status: exception.status,
+      code: exception.code,
+      message: exception.message,
+      details: exception.details,
+      retryAfterMs: exception.retryAfterMs,
+      headers: exception.headers,
+      unexpected: exception.status >= 500 && exception.status !== 503,
+    };
+  }
+  if (exception instanceof HttpException) return mapHttpException(exception);
+  const fastify = exception as FastifyLikeError | null;
+  if (
+    fastify &&
+    typeof fastify === 'object' &&
+    typeof fastify.statusCode === 'number' &&
+    fastify.statusCode < 500
+  ) {
+    const known = typeof fastify.code === 'string' ? FASTIFY_CODES[fastify.code] : undefined;
+    if (known) return { status: fastify.statusCode, ...known, unexpected: false };
+    if (exception instanceof SyntaxError) {
+      return {
+        status: 400,
+        code: ErrorCode.InvalidJson,
+        message: 'Body is not valid JSON',
+        unexpected: false,
+      };
+    }
+    return {
+      status: fastify.statusCode,
+      code: STATUS_CODES[fastify.statusCode] ?? ErrorCode.BadRequest,
+      message: typeof fastify.message === 'string' ? fastify.message : 'Bad request',
+      unexpected: false,
+    };
+  }
+  return { status: 500, code: ErrorCode.Internal, message: 'Internal server error', unexpected: true };
+}
+
+function mapHttpException(exception: HttpException): MappedError {
+  const status = exception.getStatus();
+  const response = exception.getResponse();
+  let message = exception.message;
+  let details: unknown[] | undefined;
+  if (typeof response === 'object' && response !== null) {
+    const body = response as { message?: unknown };
+    if (Array.isArray(body.message)) {
+      details = body.message;
+      message = 'Request validation failed';
+    } else if (typeof body.message === 'string') {
+      message = body.message;
+    }
+  }
+  if (status === 404 && /^Cannot [A-Z]+ /.test(message)) {
+    return {
+      status,
+      code: ErrorCode.RouteNotFound,
+      message: `No route: ${message.slice('Cannot '.length)}`,
+      unexpected: false,
+    };
+  }
+  const code =
+    details && status === 400
+      ? ErrorCode.ValidationFailed
+      : (STATUS_CODES[status] ?? (status >= 500 ? ErrorCode.Internal : ErrorCode.BadRequest));
+  return { status, code, message, details, unexpected: status >= 500 && status !== 503 };
+}

@@ -1,0 +1,2 @@
+export * from './readiness.service';
+export * from './health.module';
