@@ -13,8 +13,10 @@ install_node_modules() {
   command -v npm >/dev/null || die "npm is missing: install Node.js (any version >= 18; Node 24 is installed from npm)"
   local stamp=node_modules/.install-stamp
   if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
-    log "installing dependencies (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
+    log "installing dependencies (npm install from the lockfile)"
+    # Not `npm ci`: this registry serves no other-platform optional binaries (@swc/core-darwin-*...), so
+    # the lockfile lacks them and npm ci refuses it; npm install keeps the locked versions all the same.
+    npm install --no-audit --no-fund --loglevel=error
     touch "$stamp"
   fi
   export PATH="$ROOT/node_modules/.bin:$PATH"
