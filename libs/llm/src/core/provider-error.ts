@@ -46,7 +46,9 @@ export class ProviderError extends Error {
     this.provider = init.provider;
     this.deploymentId = init.deploymentId;
     this.retryAfterMs = init.retryAfterMs;
-    this.retryable = init.code !== 'aborted' && (isRetryableStatus(init.status) || init.code === 'timeout' || init.code === 'connection_error');
+    this.retryable =
+      init.code !== 'aborted' &&
+      (isRetryableStatus(init.status) || init.code === 'timeout' || init.code === 'connection_error');
   }
 }
 

@@ -26,8 +26,7 @@ export interface CapacityReservation {
 }
 
 export type CapacityDecision =
-  | { ok: true; reservation: CapacityReservation }
-  | { ok: false; retryAfterMs: number; reason: 'rpm' | 'tpm' };
+  { ok: true; reservation: CapacityReservation } | { ok: false; retryAfterMs: number; reason: 'rpm' | 'tpm' };
 
 export interface CapacityLimiter {
   /** One Redis round-trip when the deployment has rpm/tpm limits, none otherwise. */
