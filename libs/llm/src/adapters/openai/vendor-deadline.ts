@@ -1,0 +1,55 @@
+/**
+ * Aborts a vendor call when the caller aborts or when the vendor stays silent longer than the
+ * deployment timeout: until the answer for a JSON call, between chunks for a stream. The SDK's own
+ * timeout stops at the response headers, so a stream that stalls later would otherwise hang.
+ * Knowing that this deadline fired is what tells a timeout apart from the caller's abort.
+ */
+export class VendorDeadline {
+  private readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private expired = false;
+
+  constructor(
+    private readonly caller: AbortSignal,
+    private readonly silenceMs: number,
+  ) {
+    if (caller.aborted) this.controller.abort(caller.reason);
+    else caller.addEventListener('abort', this.forwardCallerAbort, { once: true });
+    this.restart();
+  }
+
+  /** What to hand the SDK. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get timedOut(): boolean {
+    return this.expired;
+  }
+
+  /** The vendor just spoke: the silence clock starts again. */
+  restart(): void {
+    this.pause();
+    if (this.controller.signal.aborted) return;
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      this.controller.abort(new Error(`the vendor was silent for ${this.silenceMs} ms`));
+    }, this.silenceMs);
+  }
+
+  /** While the caller holds a chunk, the vendor is not the one being slow. */
+  pause(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  dispose(): void {
+    this.pause();
+    this.caller.removeEventListener('abort', this.forwardCallerAbort);
+  }
+
+  private readonly forwardCallerAbort = (): void => {
+    this.pause();
+    this.controller.abort(this.caller.reason);
+  };
+}

@@ -1,0 +1,3 @@
+export * from './capacity-window';
+export * from './redis-capacity-limiter';
+export * from './throttled-warning';
