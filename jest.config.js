@@ -24,8 +24,8 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@app/(common|config|database|redis|health|llm)$': '<rootDir>/libs/$1/src',
-  '^@app/(common|config|database|redis|health|llm)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@app/(auth|cache|chat|common|config|database|redis|health|llm)$': '<rootDir>/libs/$1/src',
+  '^@app/(auth|cache|chat|common|config|database|redis|health|llm)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const shared = {
   testEnvironment: 'node',

@@ -2,6 +2,7 @@ import { loggerParams } from '@app/common';
 import { AppConfig, AppConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { HealthModule } from '@app/health';
+import { LlmModule } from '@app/llm';
 import { RedisModule } from '@app/redis';
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
@@ -19,6 +20,7 @@ export class WorkerModule {
         DatabaseModule.forRoot(),
         RedisModule,
         HealthModule,
+        LlmModule,
       ],
       providers: [WorkerHealthServer],
     };

@@ -124,7 +124,7 @@ export class HealthMonitor implements HealthRecorder, ProbeRecorder {
     }
     const merged: Record<string, SharedHealthSnapshot> = {};
     for (const id of deploymentIds) {
-      const reports = reportsById ? (reportsById.get(id) ?? []) : [this.localReport(id)];
+      const reports = [this.localReport(id), ...(reportsById?.get(id) ?? [])];
       merged[id] = mergeReports(reports, this.thresholds);
     }
     return merged;

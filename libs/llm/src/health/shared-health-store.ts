@@ -34,7 +34,7 @@ export class SharedHealthStore {
     throwFirstError(await pipeline.exec());
   }
 
-  /** Fresh reports of every instance, per deployment, in one pipeline. */
+  /** Fresh reports of every other instance, per deployment, in one pipeline (this one's view is live). */
   async read(deploymentIds: string[]): Promise<Map<string, InstanceHealthReport[]>> {
     this.assertReady();
     const pipeline = this.redis.pipeline();
@@ -49,6 +49,7 @@ export class SharedHealthStore {
       const fields = asStringRecord(results?.[index]?.[1]);
       const fresh: InstanceHealthReport[] = [];
       for (const [instanceId, raw] of Object.entries(fields)) {
+        if (instanceId === this.options.instanceId) continue;
         const report = parseReport(raw);
         if (report && report.at >= freshAfter) fresh.push(report);
         else stale.push([this.keyOf(deploymentId), instanceId]);

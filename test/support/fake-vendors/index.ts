@@ -1,0 +1,2 @@
+export { FakeVendorServer } from './server';
+export * from './types';
