@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { startProcess, type Started } from './processes.mts';
+
+export interface Gateway {
+  url: string;
+  headers: Record<string, string>;
+  process: Started;
+  cleanup(): Promise<void>;
+}
+
+const ADMIN_EMAIL = 'bench-admin@example.com';
+const ADMIN_PASSWORD = `bench-${randomBytes(12).toString('hex')}`;
+
+/**
+ * The built api with the production hot path on, in its own throwaway database and Redis key prefix,
+ * routing three models to the mock upstreams through OpenAI-compatible deployments. Callers use an API
+ * key created through the real auth endpoints.
+ */
+export async function prepareGateway(opts: {
+  pin: string[];
+  instantPort: number;
+  slowPort: number;
+  streamingPort: number;
+}): Promise<Gateway> {
+  const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const dbName = `mpb_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.end();
+  const databaseUrl = new URL(adminUrl);
+  databaseUrl.pathname = `/${dbName}`;
+
+  const deployment = (id: string, port: number, model: string): object => ({
+    id,
+    type: 'openai-compatible',
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    apiKey: 'bench',
+    models: [{ name: model, model: 'bench-model' }],
+    timeoutMs: 30_000,
+  });
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    CONFIG_FILE: '/dev/null',
+    DATABASE_URL: databaseUrl.toString(),
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_KEY_PREFIX: `bench-${randomBytes(4).toString('hex')}:`,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    PORT: '4430',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    WORKER_HEALTH_PORT: '0',
+    MPB__providers: JSON.stringify([
+      deployment('mock-instant', opts.instantPort, 'bench-instant'),
+      deployment('mock-50ms', opts.slowPort, 'bench-50ms'),
+      deployment('mock-streaming', opts.streamingPort, 'bench-streaming'),
+    ]),
+    MPB__auth__bootstrapAdminEmail: ADMIN_EMAIL,
+    MPB__auth__bootstrapAdminPassword: ADMIN_PASSWORD,
+    ...benchLimits(),
+  };
+  const api = await startProcess(
+    'gateway',
+    [...opts.pin, process.execPath, 'dist/apps/api/src/main.js'],
+    /api listening on/,
+    env,
+  );
+  const url = 'http://127.0.0.1:4430';
+  const headers = { authorization: `Bearer ${await createApiKey(url)}` };
+  return {
+    url,
+    headers,
+    process: api,
+    async cleanup() {
+      await api.stop();
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** Per-caller limits high enough that the benchmark measures the limiter's cost, not its refusals. */
+function benchLimits(): NodeJS.ProcessEnv {
+  return { MPB__auth__limits: JSON.stringify({ admin: { rpm: 10_000_000, tpm: 0, tpd: 0 } }) };
+}
+
+async function createApiKey(url: string): Promise<string> {
+  const token = await fetch(`${url}/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
+  });
+  if (!token.ok) throw new Error(`login failed: ${token.status} ${await token.text()}`);
+  const { accessToken } = (await token.json()) as { accessToken: string };
+  const key = await fetch(`${url}/api-keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify({ name: 'bench', scopes: ['chat'] }),
+  });
+  if (!key.ok) throw new Error(`api key creation failed: ${key.status} ${await key.text()}`);
+  const { key: secret } = (await key.json()) as { key: string };
+  return secret;
+}
