@@ -5,3 +5,4 @@ export * from './all-exceptions.filter';
 export * from './error-reply';
 export * from './request-id';
 export * from './logger';
+export * from './graceful-shutdown';

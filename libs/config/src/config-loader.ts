@@ -48,6 +48,17 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   return validateConfig(substituted);
 }
 
+/** For entrypoints: the validated config, or the list of problems on stderr and exit code 1. */
+export function loadConfigOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigValidationError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
 export function validateConfig(plain: Plain): AppConfig {
   const config = plainToInstance(AppConfig, plain);
   const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true });
