@@ -35,6 +35,8 @@ const shared = {
   moduleNameMapper,
 };
 module.exports = {
+  // e2e files start real servers and processes; a per-project testTimeout is not honoured by Jest.
+  testTimeout: 60000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     {
@@ -48,7 +50,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };

@@ -22,6 +22,10 @@ export async function prepareGateway(opts: {
   instantPort: number;
   slowPort: number;
   streamingPort: number;
+  /** extra node flags for the gateway process, e.g. --cpu-prof */
+  nodeArgs?: string[];
+  /** the built entry point (default dist/apps/api/src/main.js) */
+  entry?: string;
 }): Promise<Gateway> {
   const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const dbName = `mpb_bench_${randomBytes(4).toString('hex')}`;
@@ -50,7 +54,7 @@ export async function prepareGateway(opts: {
     JWT_SECRET: randomBytes(32).toString('hex'),
     PORT: '4430',
     HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.BENCH_GATEWAY_LOG_LEVEL ?? 'warn',
     WORKER_HEALTH_PORT: '0',
     MPB__providers: JSON.stringify([
       deployment('mock-instant', opts.instantPort, 'bench-instant'),
@@ -61,13 +65,14 @@ export async function prepareGateway(opts: {
     MPB__auth__bootstrapAdminPassword: ADMIN_PASSWORD,
     ...benchLimits(),
   };
+  const url = 'http://127.0.0.1:4430';
+  // Ready when /health answers: at the bench's log level the "listening" line is not printed.
   const api = await startProcess(
     'gateway',
-    [...opts.pin, process.execPath, 'dist/apps/api/src/main.js'],
-    /api listening on/,
+    [...opts.pin, process.execPath, ...(opts.nodeArgs ?? []), opts.entry ?? 'dist/apps/api/src/main.js'],
+    async () => (await fetch(`${url}/health`)).ok,
     env,
   );
-  const url = 'http://127.0.0.1:4430';
   const headers = { authorization: `Bearer ${await createApiKey(url)}` };
   return {
     url,
@@ -83,9 +88,14 @@ export async function prepareGateway(opts: {
   };
 }
 
-/** Per-caller limits high enough that the benchmark measures the limiter's cost, not its refusals. */
+/**
+ * Per-caller limits high enough that the benchmark measures the limiters' cost, not their refusals: requests
+ * and tokens are both limited, so every chat request pays the request counter, the token budget read and
+ * the token charge, as a limited caller in production does.
+ */
 function benchLimits(): NodeJS.ProcessEnv {
-  return { MPB__auth__limits: JSON.stringify({ admin: { rpm: 10_000_000, tpm: 0, tpd: 0 } }) };
+  const limits = { rpm: 1_000_000_000, tpm: 1_000_000_000_000, tpd: 1_000_000_000_000 };
+  return { MPB__auth__limits: JSON.stringify({ admin: limits, user: limits }) };
 }
 
 async function createApiKey(url: string): Promise<string> {

@@ -10,47 +10,65 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-/** Spawns a bench process and resolves once its output matches `ready`. */
+/** Spawns a bench process and resolves once its output matches `ready`, or the `ready` probe says so. */
 export function startProcess(
   name: string,
   command: string[],
-  ready: RegExp,
+  ready: RegExp | (() => Promise<boolean>),
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Started> {
   const [bin, ...args] = command;
   const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output}`)), 30_000);
+    let resolved = false;
+    const timer = setTimeout(() => {
+      resolved = true;
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not start:\n${output}`));
+    }, 30_000);
+    const onReady = (): void => {
+      if (resolved) return;
+      resolved = true;
+      clearTimeout(timer);
+      resolve({
+        name,
+        pid: child.pid ?? 0,
+        output: () => output,
+        rssMb: () => {
+          const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+          const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+          return kb / 1024;
+        },
+        stop: () =>
+          new Promise((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+          }),
+      });
+    };
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       if (output.length > 200_000) output = output.slice(-100_000);
-      if (ready.test(output)) {
-        clearTimeout(timer);
-        resolve({
-          name,
-          pid: child.pid ?? 0,
-          output: () => output,
-          rssMb: () => {
-            const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-            const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-            return kb / 1024;
-          },
-          stop: () =>
-            new Promise((done) => {
-              if (child.exitCode !== null) return done();
-              child.once('exit', () => done());
-              child.kill('SIGTERM');
-              setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
-            }),
-        });
-      }
+      if (ready instanceof RegExp && ready.test(output)) onReady();
     };
+    if (typeof ready === 'function') {
+      const probe: () => Promise<boolean> = ready;
+      const poll = async (): Promise<void> => {
+        while (!resolved && child.exitCode === null) {
+          if (await probe().catch(() => false)) return onReady();
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+      void poll();
+    }
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code}:\n${output}`));
+      if (!resolved) reject(new Error(`${name} exited with ${code}:\n${output}`));
     });
   });
 }

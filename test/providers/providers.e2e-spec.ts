@@ -1,4 +1,5 @@
 import { LlmRouter } from '@app/llm';
+import { bearer, signTestAccessToken } from '../support/auth';
 import { FakeVendorServer } from '../support/fake-vendors';
 import { startApi, type RunningApi } from '../support/api-harness';
 import { createTestDatabase, dropTestDatabase, testRedisUrl, uniquePrefix } from '../support/services';
@@ -6,6 +7,7 @@ import { testConfig } from '../support/test-config';
 
 const OPENAI_KEY = 'sk-live-should-never-leak-0001';
 const ANTHROPIC_KEY = 'sk-ant-should-never-leak-0002';
+const asAdmin = { headers: bearer(signTestAccessToken({ role: 'admin' })) };
 
 describe('GET /providers', () => {
   let fake: FakeVendorServer;
@@ -60,7 +62,7 @@ describe('GET /providers', () => {
     const served = await router.generate({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
     expect(served.deploymentId).toBe('anthropic-b');
 
-    const res = await fetch(`${api.url}/providers`);
+    const res = await fetch(`${api.url}/providers`, asAdmin);
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).not.toContain(OPENAI_KEY);
@@ -91,12 +93,20 @@ describe('GET /providers', () => {
     });
   });
 
+  it('is for admins only: no token → 401, a user token → 403', async () => {
+    expect((await fetch(`${api.url}/providers`)).status).toBe(401);
+    const asUser = { headers: bearer(signTestAccessToken({ role: 'user' })) };
+    const res = await fetch(`${api.url}/providers`, asUser);
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: { code: 'forbidden' } });
+  });
+
   it('GET /providers/:id/status answers for one deployment and 404s for unknown or disabled ones', async () => {
-    const one = await fetch(`${api.url}/providers/anthropic-b/status`);
+    const one = await fetch(`${api.url}/providers/anthropic-b/status`, asAdmin);
     expect(one.status).toBe(200);
     expect(await one.json()).toMatchObject({ id: 'anthropic-b', type: 'anthropic' });
     for (const id of ['nope', 'disabled-c']) {
-      const res = await fetch(`${api.url}/providers/${id}/status`);
+      const res = await fetch(`${api.url}/providers/${id}/status`, asAdmin);
       expect(res.status).toBe(404);
       expect(await res.json()).toMatchObject({ error: { code: 'not_found' } });
     }

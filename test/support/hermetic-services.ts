@@ -31,7 +31,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-function findPgBin(): string | undefined {
+export function findPgBin(): string | undefined {
   const fromPath = whichDir('initdb');
   if (fromPath) return fromPath;
   const root = '/usr/lib/postgresql';
@@ -54,7 +54,7 @@ function whichDir(binary: string): string | undefined {
 }
 
 /** PostgreSQL refuses to run as root: run its binaries as the `postgres` system user then. */
-function asPgUser(command: string, args: string[]): [string, string[]] {
+export function asPgUser(command: string, args: string[]): [string, string[]] {
   return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
 }
 
@@ -115,7 +115,7 @@ async function startRedis(dir: string): Promise<Pick<HermeticState, 'redisPid' |
   return { redisPid: child.pid, redisUrl: `redis://127.0.0.1:${port}` };
 }
 
-async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   const { connect } = await import('node:net');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

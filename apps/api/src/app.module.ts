@@ -6,8 +6,12 @@ import { LlmModule } from '@app/llm';
 import { RedisModule } from '@app/redis';
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AnalyticsApiModule } from './analytics/analytics-api.module';
+import { AuthApiModule } from './auth/auth-api.module';
+import { ChatApiModule } from './chat/chat-api.module';
 import { HealthController } from './health/health.controller';
 import { ProvidersController } from './providers/providers.controller';
+import { TasksApiModule } from './tasks/tasks-api.module';
 
 @Module({})
 export class AppModule {
@@ -20,7 +24,11 @@ export class AppModule {
         DatabaseModule.forRoot(),
         RedisModule,
         HealthModule,
+        AuthApiModule,
         LlmModule,
+        ChatApiModule,
+        AnalyticsApiModule,
+        TasksApiModule,
       ],
       controllers: [HealthController, ProvidersController],
     };

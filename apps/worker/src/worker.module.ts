@@ -6,6 +6,8 @@ import { LlmModule } from '@app/llm';
 import { RedisModule } from '@app/redis';
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AnalyticsWorkerModule } from './analytics/analytics-worker.module';
+import { TaskProcessorsModule } from './processors/task-processors.module';
 import { WorkerHealthServer } from './worker-health.server';
 
 /** The worker process: no HTTP API, only queue processors (registered here, never in the api). */
@@ -21,6 +23,8 @@ export class WorkerModule {
         RedisModule,
         HealthModule,
         LlmModule,
+        AnalyticsWorkerModule,
+        TaskProcessorsModule,
       ],
       providers: [WorkerHealthServer],
     };

@@ -5,6 +5,8 @@ export interface DomainExceptionInit {
   code: ErrorCode | string;
   message: string;
   details?: unknown[];
+  /** The request field at fault (OpenAI's `param`), e.g. `max_tokens` or `messages[0].role`. */
+  param?: string;
   retryAfterMs?: number;
   headers?: Record<string, string>;
   cause?: unknown;
@@ -15,6 +17,7 @@ export class DomainException extends Error {
   readonly status: number;
   readonly code: string;
   readonly details?: unknown[];
+  readonly param?: string;
   readonly retryAfterMs?: number;
   readonly headers?: Record<string, string>;
 
@@ -24,6 +27,7 @@ export class DomainException extends Error {
     this.status = init.status;
     this.code = init.code;
     this.details = init.details;
+    this.param = init.param;
     this.retryAfterMs = init.retryAfterMs;
     this.headers = init.headers;
   }

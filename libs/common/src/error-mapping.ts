@@ -1,12 +1,20 @@
 import { HttpException } from '@nestjs/common';
 import { DomainException } from './domain-exception';
 import { ErrorCode } from './error-codes';
+import {
+  isRoutingFailure,
+  isUpstreamFailure,
+  mapRoutingFailure,
+  mapUpstreamFailure,
+} from './gateway-failures';
 
 export interface MappedError {
   status: number;
   code: string;
   message: string;
   details?: unknown[];
+  /** the request field at fault, when one is (OpenAI's `param`) */
+  param?: string;
   retryAfterMs?: number;
   headers?: Record<string, string>;
   /** true when the error is ours (a bug or an outage), logged with an error id */
@@ -61,12 +69,15 @@ export function mapError(exception: unknown): MappedError {
       code: exception.code,
       message: exception.message,
       details: exception.details,
+      ...(exception.param === undefined ? {} : { param: exception.param }),
       retryAfterMs: exception.retryAfterMs,
       headers: exception.headers,
       unexpected: exception.status >= 500 && exception.status !== 503,
     };
   }
   if (exception instanceof HttpException) return mapHttpException(exception);
+  if (isRoutingFailure(exception)) return mapRoutingFailure(exception);
+  if (isUpstreamFailure(exception)) return mapUpstreamFailure(exception);
   const fastify = exception as FastifyLikeError | null;
   if (
     fastify &&
@@ -103,7 +114,7 @@ function mapHttpException(exception: HttpException): MappedError {
     const body = response as { message?: unknown };
     if (Array.isArray(body.message)) {
       details = body.message;
-      message = 'Request validation failed';
+      message = validationSummary(details);
     } else if (typeof body.message === 'string') {
       message = body.message;
     }
@@ -120,5 +131,36 @@ function mapHttpException(exception: HttpException): MappedError {
     details && status === 400
       ? ErrorCode.ValidationFailed
       : (STATUS_CODES[status] ?? (status >= 500 ? ErrorCode.Internal : ErrorCode.BadRequest));
-  return { status, code, message, details, unexpected: status >= 500 && status !== 503 };
+  const param = details && status === 400 ? fieldOfValidationMessage(details[0]) : undefined;
+  return {
+    status,
+    code,
+    message,
+    details,
+    ...(param === undefined ? {} : { param }),
+    unexpected: status >= 500 && status !== 503,
+  };
+}
+
+/** Clients that show only `message` (every OpenAI SDK) still learn what was wrong. */
+function validationSummary(details: unknown[]): string {
+  const first = details[0];
+  if (typeof first !== 'string') return 'Request validation failed';
+  const more =
+    details.length > 1 ? ` (and ${details.length - 1} more problem${details.length > 2 ? 's' : ''})` : '';
+  return `Request validation failed: ${first}${more}`;
+}
+
+/**
+ * The ValidationPipe's messages start with the property path (`messages.0.role must be ...`, or
+ * `messages.0.property foo should not exist`, `each value in stop must be ...`); OpenAI names the same
+ * field `messages[0].role`.
+ */
+export function fieldOfValidationMessage(detail: unknown): string | undefined {
+  if (typeof detail !== 'string') return undefined;
+  const unknownProperty = /^(?:([\w.]+)\.)?property (\S+) should not exist/.exec(detail);
+  const path = unknownProperty
+    ? [unknownProperty[1], unknownProperty[2]].filter(Boolean).join('.')
+    : /^(?:each value in )?([A-Za-z_]\w*(?:\.\w+)*) /.exec(detail)?.[1];
+  return path?.replace(/\.(\d+)(?=\.|$)/g, '[$1]');
 }

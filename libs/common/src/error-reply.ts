@@ -2,20 +2,34 @@ import type { LoggerService } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody } from './error-codes';
-import { mapError } from './error-mapping';
+import { mapError, type MappedError } from './error-mapping';
+import { isOpenAiRoute, openAiErrorType } from './openai-error-shape';
 
-/** Writes any exception as the one error body; used by the Nest filter and Fastify's own error handler. */
-export function sendErrorReply(
+/**
+ * The one error body. On OpenAI-compatible routes (`/v1/*`) it also carries OpenAI's `type` and `param`,
+ * so the same object reads correctly to our clients and to any OpenAI SDK.
+ */
+export function errorBodyFor(mapped: MappedError, requestId: string, openAiShape: boolean): ErrorBody {
+  const body: ErrorBody = { error: { code: mapped.code, message: mapped.message, requestId } };
+  if (mapped.details?.length) body.error.details = mapped.details;
+  if (openAiShape) {
+    body.error.type = openAiErrorType(mapped.status, mapped.code);
+    body.error.param = mapped.param ?? null;
+  }
+  return body;
+}
+
+/**
+ * Any exception as the error body for this request's route; an unexpected one (a bug or our outage) is
+ * logged with an error id that the body carries. Also used for the error event of a failed stream.
+ */
+export function describeException(
   exception: unknown,
   request: FastifyRequest,
-  reply: FastifyReply,
   logger: LoggerService,
-): void {
+): { mapped: MappedError; body: ErrorBody } {
   const mapped = mapError(exception);
-  const body: ErrorBody = {
-    error: { code: mapped.code, message: mapped.message, requestId: String(request.id) },
-  };
-  if (mapped.details?.length) body.error.details = mapped.details;
+  const body = errorBodyFor(mapped, String(request.id), isOpenAiRoute(request.url));
   if (mapped.unexpected) {
     const errorId = randomUUID();
     body.error.errorId = errorId;
@@ -24,6 +38,18 @@ export function sendErrorReply(
       'Unhandled error',
     );
   }
+  return { mapped, body };
+}
+
+/** Writes any exception as the one error body; used by the Nest filter and Fastify's own error handler. */
+export function sendErrorReply(
+  exception: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  logger: LoggerService,
+): void {
+  const { mapped, body } = describeException(exception, request, logger);
+  if (reply.raw.destroyed) return; // the client is gone (e.g. it aborted): nobody to answer
   if (reply.sent || reply.raw.headersSent) {
     // A stream already started: the route's own error event told the client; just make sure it ends.
     if (!reply.raw.writableEnded) reply.raw.end();

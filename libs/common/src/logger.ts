@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 
@@ -18,6 +19,8 @@ export const REDACTED_PATHS = [
 
 export function loggerParams(level: string): Params {
   return {
+    // nestjs-pino's default route pattern does not match under the Fastify adapter: name every path.
+    forRoutes: [{ path: '*splat', method: RequestMethod.ALL }],
     pinoHttp: {
       level,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

@@ -1,2 +1,3 @@
 export * from './redis-client.factory';
 export * from './redis.module';
+export * from './lua-script';

@@ -1,13 +1,21 @@
 import type { ServerResponse } from 'node:http';
 import type { PlannedReply } from './helpers';
 import { stopReason, type MessageIdentity, usageBody } from './anthropic-wire';
-import { destroyAfterFlush, splitIntoFragments, splitIntoWords, writeChunk } from './wire';
+import {
+  destroyAfterFlush,
+  splitIntoFragments,
+  splitIntoWords,
+  waitWhileConnected,
+  writeChunk,
+} from './wire';
 
 export interface MessageStreamPlan {
   identity: MessageIdentity;
   reply: PlannedReply;
   /** Cut the connection after this many content events instead of finishing. */
   dieAfterChunks?: number;
+  /** Pause before each content event. */
+  chunkDelayMs?: number;
 }
 
 interface StreamEvent {
@@ -99,6 +107,7 @@ export async function writeMessageStream(res: ServerResponse, plan: MessageStrea
     if (next.content && plan.dieAfterChunks !== undefined && contentSent === plan.dieAfterChunks) {
       return destroyAfterFlush(res);
     }
+    if (next.content && plan.chunkDelayMs && !(await waitWhileConnected(res, plan.chunkDelayMs))) return;
     await writeChunk(res, frame(next));
     if (next.content) contentSent++;
   }

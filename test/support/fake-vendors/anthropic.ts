@@ -83,7 +83,8 @@ async function answerMessage(exchange: FakeExchange): Promise<void> {
   const reply = planReply(behaviour.kind === 'ok' ? behaviour : { kind: 'ok' }, conversation, 'toolu_');
   const identity: MessageIdentity = { id: fakeId('msg_'), model: call.model };
   const dieAfterChunks = behaviour.kind === 'stream-die' ? behaviour.afterChunks : undefined;
-  const plan: MessageStreamPlan = { identity, reply, dieAfterChunks };
+  const chunkDelayMs = behaviour.kind === 'ok' ? behaviour.chunkDelayMs : undefined;
+  const plan: MessageStreamPlan = { identity, reply, dieAfterChunks, chunkDelayMs };
 
   if (behaviour.kind === 'malformed') {
     return call.stream ? writeMalformedMessageStream(res, plan) : sendMalformedJson(res);

@@ -3,7 +3,7 @@ import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import type { PlannedReply } from './helpers';
 import { stopReason, usageBody } from './bedrock-wire';
-import { destroyAfterFlush, splitIntoFragments, splitIntoWords } from './wire';
+import { destroyAfterFlush, splitIntoFragments, splitIntoWords, waitWhileConnected } from './wire';
 
 /** ConverseStream: `application/vnd.amazon.eventstream` frames, one JSON event per frame. */
 
@@ -13,6 +13,8 @@ export interface ConverseStreamPlan {
   latencyMs: number;
   /** Cut the connection after this many content events instead of finishing. */
   dieAfterChunks?: number;
+  /** Pause before each content event. */
+  chunkDelayMs?: number;
 }
 
 export interface ConverseStreamEvent {
@@ -94,6 +96,7 @@ export async function writeConverseStream(res: ServerResponse, plan: ConverseStr
     if (next.content && plan.dieAfterChunks !== undefined && contentSent === plan.dieAfterChunks) {
       return destroyAfterFlush(res);
     }
+    if (next.content && plan.chunkDelayMs && !(await waitWhileConnected(res, plan.chunkDelayMs))) return;
     await writeBytes(res, encodeEvent(next));
     if (next.content) contentSent++;
   }

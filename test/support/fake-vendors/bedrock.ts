@@ -70,7 +70,14 @@ async function answerConverse(exchange: FakeExchange, streaming: boolean): Promi
 
   if (streaming) {
     if (behaviour.kind === 'malformed') return writeMalformedConverseStream(res, requestId);
-    return writeConverseStream(res, { requestId, reply, latencyMs: FAKE_LATENCY_MS, dieAfterChunks });
+    const chunkDelayMs = behaviour.kind === 'ok' ? behaviour.chunkDelayMs : undefined;
+    return writeConverseStream(res, {
+      requestId,
+      reply,
+      latencyMs: FAKE_LATENCY_MS,
+      dieAfterChunks,
+      chunkDelayMs,
+    });
   }
   const payload =
     behaviour.kind === 'malformed'

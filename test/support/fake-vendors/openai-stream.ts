@@ -1,7 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import type { PlannedReply } from './helpers';
 import { usageBody, type CompletionIdentity } from './openai-wire';
-import { destroyAfterFlush, splitIntoFragments, splitIntoWords, writeChunk } from './wire';
+import {
+  destroyAfterFlush,
+  splitIntoFragments,
+  splitIntoWords,
+  waitWhileConnected,
+  writeChunk,
+} from './wire';
 
 export interface StreamPlan {
   identity: CompletionIdentity;
@@ -11,6 +17,8 @@ export interface StreamPlan {
   azure: boolean;
   /** Cut the connection after this many content chunks instead of finishing. */
   dieAfterChunks?: number;
+  /** Pause before each content chunk. */
+  chunkDelayMs?: number;
 }
 
 type Delta = Record<string, unknown>;
@@ -61,6 +69,7 @@ export async function writeCompletionStream(res: ServerResponse, plan: StreamPla
   const deltas = contentDeltas(plan.reply);
   const dying = plan.dieAfterChunks !== undefined;
   for (const delta of dying ? deltas.slice(0, plan.dieAfterChunks) : deltas) {
+    if (plan.chunkDelayMs && !(await waitWhileConnected(res, plan.chunkDelayMs))) return;
     await writeChunk(res, frame(chunk(plan, delta)));
   }
   if (dying) return destroyAfterFlush(res);

@@ -57,6 +57,7 @@ async function answerCompletion(exchange: FakeExchange): Promise<void> {
       includeUsage: call.includeUsage,
       azure: exchange.call.vendor === 'azure',
       dieAfterChunks,
+      chunkDelayMs: behaviour.kind === 'ok' ? behaviour.chunkDelayMs : undefined,
     });
   }
   const payload = JSON.stringify(completionBody(identity, reply));

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { matchRoute } from './routes';
 import type { FakeBehaviour, FakeExchange, RecordedCall, Vendor } from './types';
-import { sendJson } from './wire';
+import { sendJson, waitWhileConnected } from './wire';
 
 type HandlerBehaviour = FakeExchange['behaviour'];
 
@@ -177,21 +177,6 @@ async function settle(
   if (behaviour.kind !== 'delay') return behaviour;
   const stillConnected = await waitWhileConnected(res, behaviour.ms);
   return stillConnected ? settle(behaviour.then ?? { kind: 'ok' }, req, res) : undefined;
-}
-
-function waitWhileConnected(res: ServerResponse, ms: number): Promise<boolean> {
-  if (res.destroyed) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onClose = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      res.off('close', onClose);
-      resolve(true);
-    }, ms);
-    res.once('close', onClose);
-  });
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {

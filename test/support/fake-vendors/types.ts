@@ -15,6 +15,8 @@ export type FakeBehaviour =
       toolCalls?: FakeToolCall[];
       usage?: { input: number; output: number };
       finish?: 'stop' | 'length' | 'tool_calls';
+      /** Streams: pause this long before each content chunk (ends early when the client hangs up). */
+      chunkDelayMs?: number;
     }
   /** Vendor-shaped error body with this status; a Retry-After header when given. */
   | { kind: 'status'; status: number; retryAfter?: string; message?: string }

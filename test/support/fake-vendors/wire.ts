@@ -40,3 +40,19 @@ export async function destroyAfterFlush(res: ServerResponse, pauseMs = 30): Prom
   res.socket?.destroy();
   res.destroy();
 }
+
+/** Waits `ms`, or less if the client hangs up first; true when it is still connected. */
+export function waitWhileConnected(res: ServerResponse, ms: number): Promise<boolean> {
+  if (res.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onClose = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      res.off('close', onClose);
+      resolve(true);
+    }, ms);
+    res.once('close', onClose);
+  });
+}

@@ -1,3 +1,4 @@
+import { Public, SkipThrottle } from '@app/auth';
 import { DomainException, ErrorCode } from '@app/common';
 import { ReadinessService, type DependencyStatus } from '@app/health';
 import { Controller, Get } from '@nestjs/common';
@@ -25,6 +26,8 @@ class ReadinessResponse {
 }
 
 @ApiTags('health')
+@Public()
+@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(private readonly readiness: ReadinessService) {}

@@ -30,7 +30,7 @@ class HealthDto implements SharedHealthSnapshot {
   @ApiProperty({ description: 'processes whose report is in this view' }) instances!: number;
 }
 
-class ModelDto {
+class DeploymentModelDto {
   @ApiProperty() name!: string;
   @ApiProperty() vendorModel!: string;
 }
@@ -48,7 +48,7 @@ class RemainingDto {
 export class DeploymentStatusDto implements DeploymentStatus {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: PROVIDER_TYPES }) type!: ProviderType;
-  @ApiProperty({ type: [ModelDto] }) models!: ModelDto[];
+  @ApiProperty({ type: [DeploymentModelDto] }) models!: DeploymentModelDto[];
   @ApiProperty() priority!: number;
   @ApiProperty() weight!: number;
   @ApiProperty() timeoutMs!: number;

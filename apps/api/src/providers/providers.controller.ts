@@ -1,11 +1,21 @@
+import { Roles } from '@app/auth';
 import { DomainException } from '@app/common';
 import { ProviderStatusService, type DeploymentStatus, type ProviderSummary } from '@app/llm';
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DeploymentStatusDto, ProviderSummaryDto } from './provider-status.dto';
 
 @ApiTags('providers')
 @ApiBearerAuth()
+@ApiForbiddenResponse({ description: 'Admins only' })
+@Roles('admin')
 @Controller('providers')
 export class ProvidersController {
   constructor(private readonly status: ProviderStatusService) {}

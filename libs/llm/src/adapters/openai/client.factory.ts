@@ -1,5 +1,6 @@
 import { AzureOpenAI, OpenAI } from 'openai';
 import type { DeploymentConfig } from '@app/config';
+import { createNodeHttpFetch } from '../shared/node-http-fetch';
 
 /** Returns a Microsoft Entra ID access token; the SDK calls it before every request. */
 export type AzureAdTokenProvider = () => Promise<string>;
@@ -20,12 +21,16 @@ export interface OpenAiClientSource {
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
+/** One keep-alive pool for every OpenAI-family client of the process (see createNodeHttpFetch). */
+const vendorFetch = createNodeHttpFetch();
+
 /**
  * Settings every client shares. The router owns retries and logging; organization and project are
  * set so OPENAI_* environment variables of the host never leak into requests.
  */
 function commonOptions(deployment: DeploymentConfig) {
   return {
+    fetch: vendorFetch,
     maxRetries: 0,
     timeout: deployment.timeoutMs,
     organization: null,

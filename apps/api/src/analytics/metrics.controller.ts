@@ -1,0 +1,48 @@
+import { GatewayMetrics } from '@app/analytics';
+import { RequireScopes, Roles } from '@app/auth';
+import { DomainException } from '@app/common';
+import { AppConfig } from '@app/config';
+import { Controller, Get, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+
+/**
+ * Prometheus metrics on the api port, admin only (for a scraper: an admin's API key with the
+ * analytics:read scope). With `analytics.metrics.port` set they are served on that port instead, and
+ * this route answers 404.
+ */
+@ApiTags('metrics')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'Missing, invalid or expired credentials' })
+@ApiForbiddenResponse({ description: 'Admins only; API keys also need the analytics:read scope' })
+@Roles('admin')
+@RequireScopes('analytics:read')
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly metrics: GatewayMetrics,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Prometheus metrics of this api process (text exposition format)' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text format', schema: { type: 'string' } })
+  @ApiNotFoundResponse({ description: 'Metrics are off, or served on analytics.metrics.port' })
+  async scrape(@Res() reply: FastifyReply): Promise<void> {
+    const { enabled, port } = this.config.analytics.metrics;
+    if (!enabled || port !== 0) throw DomainException.notFound('Metrics');
+    const registry = this.metrics.registry;
+    const body = await registry.metrics();
+    void reply.status(200).header('content-type', registry.contentType).send(body);
+  }
+}

@@ -1,0 +1,91 @@
+import type { AppConfig } from '@app/config';
+import type Redis from 'ioredis';
+import type { CachedCompletion } from './cached-completion';
+import { ResponseCache } from './response-cache';
+
+const entry: CachedCompletion = {
+  response: {
+    id: 'chatcmpl-1',
+    created: 1,
+    model: 'gpt-4o',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'Paris' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
+  },
+  provider: 'openai',
+  deploymentId: 'openai-main',
+  model: 'gpt-4o',
+  storedAt: 1_700_000_000_000,
+};
+
+/** get/set over a Map; `get` can be made to fail or to hang. */
+class MapRedis {
+  readonly values = new Map<string, string>();
+  readonly sets: unknown[][] = [];
+  mode: 'ok' | 'fail' | 'hang' = 'ok';
+
+  get(key: string): Promise<string | null> {
+    if (this.mode === 'fail') return Promise.reject(new Error('Connection is closed.'));
+    if (this.mode === 'hang') return new Promise(() => undefined);
+    return Promise.resolve(this.values.get(key) ?? null);
+  }
+
+  set(...args: unknown[]): Promise<'OK'> {
+    this.sets.push(args);
+    this.values.set(args[0] as string, args[1] as string);
+    return this.mode === 'fail' ? Promise.reject(new Error('down')) : Promise.resolve('OK');
+  }
+}
+
+const config = {
+  redis: { keyPrefix: 'mpb:' },
+  cache: { enabled: true, ttlSeconds: 60, maxEntryBytes: 2_000, cacheStreams: false, lookupTimeoutMs: 20 },
+} as AppConfig;
+
+const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('ResponseCache', () => {
+  let redis: MapRedis;
+  let cache: ResponseCache;
+
+  beforeEach(() => {
+    redis = new MapRedis();
+    cache = new ResponseCache(redis as unknown as Redis, config);
+  });
+
+  it('stores off the request path with the TTL, under <prefix>cache:<key>, and reads it back', async () => {
+    cache.store('abc', entry);
+    expect(redis.sets).toEqual([]);
+    await nextTick();
+    expect(redis.sets).toEqual([['mpb:cache:abc', JSON.stringify(entry), 'EX', 60]]);
+    expect(await cache.lookup('abc')).toEqual(entry);
+  });
+
+  it('skips entries over maxEntryBytes', async () => {
+    const big = { ...entry, response: { ...entry.response, id: 'x'.repeat(3_000) } };
+    cache.store('big', big);
+    await nextTick();
+    expect(redis.sets).toEqual([]);
+  });
+
+  it('treats absent, unreadable, failed and slow lookups as misses', async () => {
+    expect(await cache.lookup('absent')).toBeUndefined();
+    redis.values.set('mpb:cache:garbage', '{"not":"an entry"}');
+    expect(await cache.lookup('garbage')).toBeUndefined();
+    redis.values.set('mpb:cache:broken', '{');
+    expect(await cache.lookup('broken')).toBeUndefined();
+    redis.mode = 'fail';
+    expect(await cache.lookup('abc')).toBeUndefined();
+    redis.mode = 'hang';
+    const startedAt = Date.now();
+    expect(await cache.lookup('abc')).toBeUndefined();
+    expect(Date.now() - startedAt).toBeLessThan(500);
+  });
+
+  it('never lets a failed store surface', async () => {
+    redis.mode = 'fail';
+    cache.store('abc', entry);
+    await nextTick();
+    await nextTick();
+    expect(redis.sets).toHaveLength(1);
+  });
+});

@@ -1,0 +1,55 @@
+import { AppConfig, type CacheConfig } from '@app/config';
+import { REDIS_CLIENT } from '@app/redis';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { decodeCachedCompletion, encodeCachedCompletion, type CachedCompletion } from './cached-completion';
+
+const TIMED_OUT = Symbol('timed out');
+
+/**
+ * Completions in the shared Redis under `<redis.keyPrefix>cache:<key>`. A lookup is one GET; a store is
+ * one SET with the TTL, sent after the caller has its answer. Redis trouble is a miss, never an error.
+ */
+@Injectable()
+export class ResponseCache {
+  private readonly logger = new Logger(ResponseCache.name);
+  private readonly prefix: string;
+  private readonly config: CacheConfig;
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    appConfig: AppConfig,
+  ) {
+    this.prefix = `${appConfig.redis.keyPrefix}cache:`;
+    this.config = appConfig.cache;
+  }
+
+  /** The entry under `key`, or undefined (absent, unreadable, Redis down or slower than the timeout). */
+  async lookup(key: string): Promise<CachedCompletion | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), this.config.lookupTimeoutMs);
+    });
+    try {
+      const text = await Promise.race([this.redis.get(this.prefix + key), timeout]);
+      if (text === TIMED_OUT || text === null) return undefined;
+      return decodeCachedCompletion(text);
+    } catch (error) {
+      this.logger.debug(`cache lookup failed, treated as a miss: ${String(error)}`);
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Fire-and-forget, off the request path; entries over `cache.maxEntryBytes` are not stored. */
+  store(key: string, entry: CachedCompletion): void {
+    setImmediate(() => {
+      const text = encodeCachedCompletion(entry);
+      if (Buffer.byteLength(text) > this.config.maxEntryBytes) return;
+      this.redis.set(this.prefix + key, text, 'EX', this.config.ttlSeconds).catch((error: unknown) => {
+        this.logger.debug(`cache store failed: ${String(error)}`);
+      });
+    });
+  }
+}

@@ -1,0 +1,94 @@
+import type { TaskView } from '@app/tasks';
+
+export interface Reply<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export type CreatedTask = TaskView & { webhookSecret?: string };
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown[] };
+}
+
+/** One JSON request to the api. */
+export async function call<T = unknown>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Reply<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** A chat task input whose one user message is `prompt` (the fake vendor echoes it back). */
+export function chatInput(prompt: string, model = 'test-model'): Record<string, unknown> {
+  return { model, messages: [{ role: 'user', content: prompt }] };
+}
+
+export async function waitUntil<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** A client for one caller of /tasks. */
+export class TaskClient {
+  constructor(
+    private readonly baseUrl: () => string,
+    readonly token: string,
+  ) {}
+
+  create(body: Record<string, unknown>, headers?: Record<string, string>): Promise<Reply<CreatedTask>> {
+    return call<CreatedTask>(this.baseUrl(), 'POST', '/tasks', { token: this.token, body, headers });
+  }
+
+  async createOk(body: Record<string, unknown>, headers?: Record<string, string>): Promise<CreatedTask> {
+    const res = await this.create(body, headers);
+    if (res.status !== 201) throw new Error(`POST /tasks: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  get(id: string): Promise<Reply<TaskView>> {
+    return call<TaskView>(this.baseUrl(), 'GET', `/tasks/${id}`, { token: this.token });
+  }
+
+  cancel(id: string): Promise<Reply<TaskView>> {
+    return call<TaskView>(this.baseUrl(), 'DELETE', `/tasks/${id}`, { token: this.token });
+  }
+
+  list(query: string): Promise<Reply<{ data: TaskView[]; nextCursor: string | null }>> {
+    return call(this.baseUrl(), 'GET', `/tasks${query}`, { token: this.token });
+  }
+
+  /** Polls GET /tasks/:id until the task is in one of `statuses`. */
+  waitForStatus(id: string, statuses: TaskView['status'][], timeoutMs = 15_000): Promise<TaskView> {
+    return waitUntil(
+      async () => {
+        const { body } = await this.get(id);
+        return statuses.includes(body.status) ? body : undefined;
+      },
+      timeoutMs,
+      `task ${id} to be ${statuses.join('|')}`,
+    );
+  }
+}
