@@ -25,7 +25,8 @@ const swc = [
 ];
 const moduleNameMapper = {
   '^@app/(analytics|auth|cache|chat|common|config|database|redis|health|llm|tasks)$': '<rootDir>/libs/$1/src',
-  '^@app/(analytics|auth|cache|chat|common|config|database|redis|health|llm|tasks)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@app/(analytics|auth|cache|chat|common|config|database|redis|health|llm|tasks)/(.*)$':
+    '<rootDir>/libs/$1/src/$2',
 };
 const shared = {
   testEnvironment: 'node',

@@ -164,12 +164,13 @@ async function main(): Promise<void> {
   await admin.query(`CREATE DATABASE ${dbName}`);
   const url = new URL(adminUrl);
   url.pathname = `/${dbName}`;
-  const database = { url: url.toString(), migrationsRun: false, poolSize: 4, connectTimeoutMs: 5_000 };
+  const database = { url: url.toString(), migrationsRun: false, poolSize: 4, connectTimeoutMs: 5_000, queryTimeoutMs: 0 };
   // silent: the generation and rebuild statements are slow on purpose, and the final DROP ends the pool
   const dataSource = new DataSource({
     ...typeormOptions(database),
     logger: 'simple-console',
     logging: false,
+    maxQueryExecutionTime: 0,
   });
   try {
     await runMigrations(database);

@@ -1,27 +1,40 @@
 /**
  * `npm run bench`: gateway overhead against the floor, on loopback, bounded in time.
- * Starts mock upstreams (instant and 50 ms), a bare Node proxy, and the built gateway (api + its real hot
- * path: API-key auth, Redis throttling, cache miss, router, usage events), then drives each with
- * autocannon at 50 and 64 connections and prints a markdown table. Needs `npm run build` first and
- * PostgreSQL/Redis as for `npm start` (DATABASE_URL / REDIS_URL; a throwaway database is created).
- * Options: --duration 10 (s per run), --pin (taskset: load generator on core 0, servers on core 1).
+ * Starts mock upstreams (instant and 50 ms; JSON and SSE), a bare Node proxy, and the built gateway (api +
+ * its real hot path: API-key auth, Redis request and token limits, cache miss path, router, usage events),
+ * then drives each with autocannon at 50 and 64 connections and prints markdown tables: throughput and
+ * latency side by side, stream time to first token, and RSS with 1,000 concurrent open streams.
+ * Needs PostgreSQL/Redis as for `npm start` (DATABASE_URL / REDIS_URL; a throwaway database is created).
+ *
+ * Options: --duration 10 (s per measured run), --warmup 2 (s, before each run, not measured),
+ * --connections 50,64, --streams 1000, --ttft-samples 500,
+ * --pin (taskset: this load generator on core 0, every server on core 1; Redis is not pinned).
+ * BENCH_GATEWAY_ENTRY=<main.js> runs another build of the api; BENCH_GATEWAY_LOG_LEVEL (default warn).
  */
 import autocannon from 'autocannon';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { prepareGateway, type Gateway } from './gateway-under-test.mts';
+import { GATEWAY_NODE_OPTIONS, prepareGateway, type Gateway } from './gateway-under-test.mts';
 import { measureTtft, openConcurrentStreams } from './streams.mts';
 import { startProcess, type Started } from './processes.mts';
 
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
     pin: { type: 'boolean', default: false },
     connections: { type: 'string', default: '50,64' },
+    streams: { type: 'string', default: '1000' },
+    'ttft-samples': { type: 'string', default: '500' },
   },
 });
 const duration = Number(values.duration);
+const warmup = Number(values.warmup);
 const connectionCounts = values.connections.split(',').map(Number);
 const pin = values.pin ? ['taskset', '-c', '1'] : [];
+if (values.pin) execFileSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
 
 interface Row {
   target: string;
@@ -32,6 +45,8 @@ interface Row {
   p99: number;
   errors: number;
   rssMb?: number;
+  /** main-thread CPU per request (the event loop: what limits a Node server) */
+  cpuUsPerRequest?: number;
 }
 
 const body = JSON.stringify({
@@ -44,24 +59,38 @@ async function drive(
   connections: number,
   headers: Record<string, string>,
   payload: string,
+  seconds = duration,
 ): Promise<autocannon.Result> {
   return autocannon({
     url,
     connections,
-    duration,
+    duration: seconds,
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: payload,
   });
 }
 
-function row(
+/** utime + stime of a process's main thread, in ms. */
+function mainThreadCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** A warm-up run (not measured: the JIT, pools and caches settle), then the measured run. */
+async function measure(
   target: string,
   upstream: string,
   connections: number,
-  result: autocannon.Result,
-  rssMb?: number,
-): Row {
+  url: string,
+  headers: Record<string, string>,
+  payload: string,
+  process?: Started,
+): Promise<Row> {
+  if (warmup > 0) await drive(url, connections, headers, payload, warmup);
+  const cpuBefore = process ? mainThreadCpuMs(process.pid) : 0;
+  const result = await drive(url, connections, headers, payload);
+  const cpuMs = process ? mainThreadCpuMs(process.pid) - cpuBefore : 0;
   return {
     target,
     upstream,
@@ -70,7 +99,8 @@ function row(
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
-    rssMb,
+    rssMb: process?.rssMb(),
+    cpuUsPerRequest: process && result.requests.total ? (cpuMs * 1000) / result.requests.total : undefined,
   };
 }
 
@@ -81,43 +111,47 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
   let gateway: Gateway | undefined;
+  console.log(
+    `bench: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(
+        ' ',
+      )}, node ${process.version}, duration ${duration} s (+${warmup} s warm-up) per run${values.pin ? ', pinned' : ''}\n`,
+  );
   try {
-    const mockInstant = await startProcess(
-      'mock-instant',
-      [...pin, process.execPath, 'bench/mock-upstream.mts', '--port', '4410'],
-      /mock upstream/,
-    );
-    const mockSlow = await startProcess(
-      'mock-50ms',
-      [...pin, process.execPath, 'bench/mock-upstream.mts', '--port', '4411', '--delay-ms', '50'],
-      /mock upstream/,
-    );
-    const mockStreaming = await startProcess(
-      'mock-streaming',
-      [
-        ...pin,
-        process.execPath,
-        'bench/mock-upstream.mts',
-        '--port',
-        '4412',
-        '--chunks',
-        '20',
-        '--chunk-interval-ms',
-        '100',
-      ],
-      /mock upstream/,
-    );
-    const proxyInstant = await startProcess(
-      'proxy-instant',
-      [...pin, process.execPath, 'bench/bare-proxy.mts', '--port', '4420', '--upstream', '4410'],
-      /bare proxy/,
-    );
-    const proxySlow = await startProcess(
-      'proxy-50ms',
-      [...pin, process.execPath, 'bench/bare-proxy.mts', '--port', '4421', '--upstream', '4411'],
-      /bare proxy/,
-    );
-    started.push(mockInstant, mockSlow, mockStreaming, proxyInstant, proxySlow);
+    const mock = async (name: string, port: number, extra: string[] = []): Promise<Started> => {
+      const p = await startProcess(
+        name,
+        [...pin, process.execPath, 'bench/mock-upstream.mts', '--port', String(port), ...extra],
+        /mock upstream/,
+      );
+      started.push(p);
+      return p;
+    };
+    await mock('mock-instant', 4410);
+    await mock('mock-50ms', 4411, ['--delay-ms', '50']);
+    // 50 chunks, 100 ms apart: each stream stays open 5 s, so all of them are open at once
+    await mock('mock-streaming', 4412, ['--chunks', '50', '--chunk-interval-ms', '100']);
+    const proxies: Record<number, Started> = {};
+    for (const [port, upstream] of [
+      [4420, 4410],
+      [4421, 4411],
+    ]) {
+      proxies[port] = await startProcess(
+        `proxy-${upstream}`,
+        [
+          ...pin,
+          process.execPath,
+          'bench/bare-proxy.mts',
+          '--port',
+          String(port),
+          '--upstream',
+          String(upstream),
+        ],
+        /bare proxy/,
+      );
+      started.push(proxies[port]);
+    }
     gateway = await prepareGateway({ pin, instantPort: 4410, slowPort: 4411, streamingPort: 4412 });
     started.push(gateway.process);
 
@@ -128,51 +162,54 @@ async function main(): Promise<void> {
         ['50 ms', 'bench-50ms', 4411, 4421],
       ] as const) {
         const payload = body.replace('bench-instant', model);
+        const url = (port: number): string => `http://127.0.0.1:${port}/v1/chat/completions`;
+        rows.push(await measure('direct', upstream, connections, url(direct), {}, payload));
         rows.push(
-          row(
-            'direct',
-            upstream,
-            connections,
-            await drive(`http://127.0.0.1:${direct}/v1/chat/completions`, connections, {}, payload),
-          ),
+          await measure('bare proxy', upstream, connections, url(proxy), {}, payload, proxies[proxy]),
         );
         rows.push(
-          row(
-            'bare proxy',
+          await measure(
+            'gateway',
             upstream,
             connections,
-            await drive(`http://127.0.0.1:${proxy}/v1/chat/completions`, connections, {}, payload),
+            `${gateway.url}/v1/chat/completions`,
+            gateway.headers,
+            payload,
+            gateway.process,
           ),
         );
-        const result = await drive(
-          `${gateway.url}/v1/chat/completions`,
-          connections,
-          gateway.headers,
-          payload,
-        );
-        rows.push(row('gateway', upstream, connections, result, gateway.process.rssMb()));
       }
     }
     printTable(rows);
 
-    const ttftDirect = await measureTtft('http://127.0.0.1:4410/v1/chat/completions', {}, 200);
-    const ttftGateway = await measureTtft(`${gateway.url}/v1/chat/completions`, gateway.headers, 200);
-    console.log('\n| stream TTFT (200 sequential, instant upstream) | p50 ms | p99 ms |\n|---|---|---|');
-    console.log(`| direct | ${ttftDirect.p50.toFixed(2)} | ${ttftDirect.p99.toFixed(2)} |`);
-    console.log(`| gateway | ${ttftGateway.p50.toFixed(2)} | ${ttftGateway.p99.toFixed(2)} |`);
+    const samples = Number(values['ttft-samples']);
+    const ttftDirect = await measureTtft('http://127.0.0.1:4410/v1/chat/completions', {}, samples);
+    const ttftGateway = await measureTtft(`${gateway.url}/v1/chat/completions`, gateway.headers, samples);
     console.log(
-      `| **added** | **${(ttftGateway.p50 - ttftDirect.p50).toFixed(2)}** | ${(ttftGateway.p99 - ttftDirect.p99).toFixed(2)} |`,
+      `\n| stream TTFT (${samples} sequential, instant upstream, after 300 warm-up streams) | p50 ms | p99 ms | failed |\n|---|---|---|---|`,
+    );
+    console.log(
+      `| direct | ${ttftDirect.p50.toFixed(2)} | ${ttftDirect.p99.toFixed(2)} | ${ttftDirect.failed} |`,
+    );
+    console.log(
+      `| gateway | ${ttftGateway.p50.toFixed(2)} | ${ttftGateway.p99.toFixed(2)} | ${ttftGateway.failed} |`,
+    );
+    console.log(
+      `| **added** | **${(ttftGateway.p50 - ttftDirect.p50).toFixed(2)}** | ${(ttftGateway.p99 - ttftDirect.p99).toFixed(2)} | |`,
     );
 
-    const streams = await openConcurrentStreams(
-      `${gateway.url}/v1/chat/completions`,
-      gateway.headers,
-      1000,
-      () => gateway!.process.rssMb(),
+    const count = Number(values.streams);
+    const gw = gateway;
+    const streams = await openConcurrentStreams(`${gw.url}/v1/chat/completions`, gw.headers, count, () =>
+      gw.process.rssMb(),
     );
     console.log(
-      `\n1,000 concurrent streams through the gateway: ${streams.completed} completed, ${streams.failed} failed, peak gateway RSS ${streams.peakRssMb.toFixed(0)} MB`,
+      `\n| ${count.toLocaleString('en')} concurrent streams (5 s each) | completed | failed | open at once (max) | gateway RSS before MB | peak RSS MB |\n|---|---|---|---|---|---|`,
     );
+    console.log(
+      `| gateway | ${streams.completed} | ${streams.failed} | ${streams.maxOpen} | ${streams.rssBeforeMb.toFixed(0)} | **${streams.peakRssMb.toFixed(0)}** |`,
+    );
+    console.log(`\ngateway node options: ${GATEWAY_NODE_OPTIONS.join(' ')}`);
   } finally {
     await gateway?.cleanup();
     await stopAll();
@@ -180,23 +217,19 @@ async function main(): Promise<void> {
 }
 
 function printTable(rows: Row[]): void {
-  const direct = (r: Row): Row | undefined =>
-    rows.find((d) => d.target === 'direct' && d.upstream === r.upstream && d.connections === r.connections);
-  const proxy = (r: Row): Row | undefined =>
-    rows.find(
-      (d) => d.target === 'bare proxy' && d.upstream === r.upstream && d.connections === r.connections,
-    );
+  const find = (target: string, r: Row): Row | undefined =>
+    rows.find((d) => d.target === target && d.upstream === r.upstream && d.connections === r.connections);
   console.log(
-    '| target | upstream | conns | req/s | p50 ms | p99 ms | added p99 vs direct | × bare proxy | RSS MB | errors |',
+    '| target | upstream | conns | req/s | p50 ms | p99 ms | added p50 / p99 vs direct | × bare proxy | CPU µs/req | RSS MB | errors |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    const d = direct(r);
-    const p = proxy(r);
-    const added = d && r.target !== 'direct' ? `${r.p99 - d.p99} ms` : '';
-    const ratio = p && r.target === 'gateway' ? (r.rps / p.rps).toFixed(2) : '';
+    const d = find('direct', r);
+    const p = find('bare proxy', r);
+    const added = d && r.target !== 'direct' ? `${r.p50 - d.p50} / ${r.p99 - d.p99} ms` : '';
+    const ratio = p && r.target === 'gateway' ? `**${(r.rps / p.rps).toFixed(2)}**` : '';
     console.log(
-      `| ${r.target} | ${r.upstream} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${added} | ${ratio} | ${r.rssMb?.toFixed(0) ?? ''} | ${r.errors} |`,
+      `| ${r.target} | ${r.upstream} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${added} | ${ratio} | ${r.cpuUsPerRequest?.toFixed(0) ?? ''} | ${r.target === 'gateway' ? (r.rssMb?.toFixed(0) ?? '') : ''} | ${r.errors} |`,
     );
   }
 }

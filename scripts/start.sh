@@ -75,6 +75,8 @@ log "migrating"; node dist/libs/database/src/migrate.js
 pids=()
 cleanup() { trap - INT TERM EXIT; for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done; wait; }
 trap cleanup INT TERM EXIT
+# A 16 MB young generation, as in the Docker image (README, Performance); a caller's NODE_OPTIONS wins.
+export NODE_OPTIONS="${NODE_OPTIONS:---max-semi-space-size=16}"
 node dist/apps/worker/src/main.js & pids+=($!)
 node dist/apps/api/src/main.js & pids+=($!)
 log "api on http://localhost:${PORT:-3000} (docs at /docs), worker pid ${pids[0]}; Ctrl-C stops both"

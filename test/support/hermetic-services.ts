@@ -44,7 +44,7 @@ export function findPgBin(): string | undefined {
   return undefined;
 }
 
-function whichDir(binary: string): string | undefined {
+export function whichDir(binary: string): string | undefined {
   try {
     const path = execFileSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' }).trim();
     return path ? path.slice(0, path.lastIndexOf('/')) : undefined;

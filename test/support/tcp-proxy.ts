@@ -2,13 +2,15 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 
 /**
  * A loopback TCP proxy in front of a test dependency. `cut()` drops every connection and refuses new
- * ones, as if the dependency went away; `restore()` lets traffic through again. Lets one test take
- * "its" PostgreSQL or Redis down without disturbing the other test files sharing the real server.
+ * ones, as if the dependency went away; `stall()` keeps every connection open but lets nothing through
+ * (a hung server, a network partition without resets); `restore()` lets traffic through again. Lets one
+ * test take "its" PostgreSQL or Redis down without disturbing the other test files sharing the real server.
  */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private readonly server: Server;
   private up = true;
+  private stalled = false;
   port = 0;
 
   private constructor(targetHost: string, targetPort: number) {
@@ -17,10 +19,17 @@ export class TcpProxy {
         client.destroy();
         return;
       }
-      const upstream = connect(targetPort, targetHost);
       this.track(client);
+      if (this.stalled) return; // accepted, never answered
+      const upstream = connect(targetPort, targetHost);
       this.track(upstream);
-      client.pipe(upstream).pipe(client);
+      // Forwarded by hand so that a stall can swallow bytes in both directions.
+      client.on('data', (data: Buffer) => {
+        if (!this.stalled) upstream.write(data);
+      });
+      upstream.on('data', (data: Buffer) => {
+        if (!this.stalled) client.write(data);
+      });
       client.on('error', () => upstream.destroy());
       upstream.on('error', () => client.destroy());
       client.on('close', () => upstream.destroy());
@@ -50,7 +59,15 @@ export class TcpProxy {
     for (const socket of this.sockets) socket.destroy();
   }
 
+  /** Every byte from now on goes nowhere; connections stay open and new ones are accepted but never served. */
+  stall(): void {
+    this.stalled = true;
+  }
+
+  /** Back to normal; connections that lived through a stall have lost bytes, so they are dropped. */
   restore(): void {
+    if (this.stalled) for (const socket of this.sockets) socket.destroy();
+    this.stalled = false;
     this.up = true;
   }
 

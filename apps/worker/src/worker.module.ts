@@ -1,5 +1,5 @@
 import { loggerParams } from '@app/common';
-import { AppConfig, AppConfigModule } from '@app/config';
+import { AppConfig, AppConfigModule, configuredSecrets } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { HealthModule } from '@app/health';
 import { LlmModule } from '@app/llm';
@@ -18,7 +18,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         AppConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerParams(config.logging.level)),
+        LoggerModule.forRoot(loggerParams(config.logging.level, configuredSecrets(config))),
         DatabaseModule.forRoot(),
         RedisModule,
         HealthModule,

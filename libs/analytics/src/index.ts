@@ -23,3 +23,4 @@ export * from './nest/analytics.tokens';
 export * from './metrics/metrics-http-server';
 export * from './nest/throttled-warning';
 export * from './writer/rollup-rebuild';
+export * from './ingest/close-redis';

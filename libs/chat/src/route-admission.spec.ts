@@ -3,7 +3,7 @@ import { ModelNotFoundError, type ResolvedRoute } from '@app/llm';
 import { deploymentConfig, routingConfig } from '@app/llm/router/testing/fixtures';
 import { FakeProvider } from '@app/llm/router/testing/fake-provider';
 import { ModelCatalog } from '@app/llm';
-import { admit, type AdmissionInput } from './route-admission';
+import { admit, MAX_TOKENS_CEILING, type AdmissionInput } from './route-admission';
 
 const catalog = new ModelCatalog(
   [
@@ -90,5 +90,14 @@ describe('admit', () => {
   it('leaves the limit to the vendor when a candidate has none configured', () => {
     const open = catalog.resolve('open') as ResolvedRoute;
     expect(() => admit(input({ route: open, model: 'open', maxTokens: 1_000_000 }))).not.toThrow();
+  });
+
+  it('refuses a max_tokens no vendor takes (beyond 32 bits) even without a configured limit', () => {
+    const open = catalog.resolve('open') as ResolvedRoute;
+    expect(() => admit(input({ route: open, model: 'open', maxTokens: MAX_TOKENS_CEILING }))).not.toThrow();
+    for (const maxTokens of [MAX_TOKENS_CEILING + 1, 2 ** 53 + 2, 1e308]) {
+      const refused = refusal(() => admit(input({ route: open, model: 'open', maxTokens })));
+      expect(refused).toMatchObject({ status: 400, code: 'validation_failed', param: 'max_tokens' });
+    }
   });
 });

@@ -27,6 +27,13 @@ function deploymentForProvider(route: ResolvedRoute, hints: RoutingHints): strin
 }
 
 /**
+ * The largest max_tokens passed on when no deployment configures a limit (the vendor judges below it):
+ * a 32-bit integer, what vendor APIs take. Numbers like 1e308 or 2^53 + 2 are no token count; they would
+ * only cost a vendor round-trip and skew capacity estimates.
+ */
+export const MAX_TOKENS_CEILING = 2_147_483_647;
+
+/**
  * The most output tokens any candidate accepts; undefined when one of them has no configured limit
  * (then the vendor is the judge).
  */
@@ -51,8 +58,11 @@ function assertWithinOutputLimit(
       ? route.candidates
       : route.candidates.filter((c) => c.deployment.id === deploymentId);
   const limit = outputLimit(candidates);
-  if (limit === undefined || maxTokens <= limit) return;
-  const problem = `max_tokens must not be greater than ${limit}, the output limit of model "${route.name}"`;
+  if (maxTokens <= (limit ?? MAX_TOKENS_CEILING)) return;
+  const problem =
+    limit === undefined
+      ? `max_tokens must not be greater than ${MAX_TOKENS_CEILING}`
+      : `max_tokens must not be greater than ${limit}, the output limit of model "${route.name}"`;
   throw new DomainException({
     status: 400,
     code: ErrorCode.ValidationFailed,

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { isDependencyOutage } from './dependency-outage';
 import { DomainException } from './domain-exception';
 import { ErrorCode } from './error-codes';
 import {
@@ -20,6 +21,9 @@ export interface MappedError {
   /** true when the error is ours (a bug or an outage), logged with an error id */
   unexpected: boolean;
 }
+
+/** Retry-After of a 503 caused by PostgreSQL or Redis being away. */
+const DEPENDENCY_OUTAGE_RETRY_AFTER_MS = 2_000;
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: ErrorCode.BadRequest,
@@ -76,8 +80,19 @@ export function mapError(exception: unknown): MappedError {
     };
   }
   if (exception instanceof HttpException) return mapHttpException(exception);
-  if (isRoutingFailure(exception)) return mapRoutingFailure(exception);
+  // A vendor's error may carry the attempts too (for analytics): its own shape decides first.
   if (isUpstreamFailure(exception)) return mapUpstreamFailure(exception);
+  if (isRoutingFailure(exception)) return mapRoutingFailure(exception);
+  if (isDependencyOutage(exception)) {
+    // Our outage (logged with an error id), but one a retry may get past: 503, not 500.
+    return {
+      status: 503,
+      code: ErrorCode.ServiceUnavailable,
+      message: 'A backing service is temporarily unavailable; retry shortly',
+      retryAfterMs: DEPENDENCY_OUTAGE_RETRY_AFTER_MS,
+      unexpected: true,
+    };
+  }
   const fastify = exception as FastifyLikeError | null;
   if (
     fastify &&

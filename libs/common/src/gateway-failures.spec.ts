@@ -87,6 +87,35 @@ describe('mapping the llm errors by shape', () => {
     }
   });
 
+  it('maps a vendor error that also carries the attempts made as a vendor error', () => {
+    const withAttempts = Object.assign(
+      new UpstreamFailure('authentication_failed', 401, 'Incorrect API key provided: sk-live-123'),
+      { attempts: [{ deploymentId: 'openai-main', ok: false }] },
+    );
+    const mapped = mapError(withAttempts);
+    expect(mapped).toMatchObject({ status: 502, code: 'upstream_error', unexpected: true });
+    expect(mapped.message).not.toContain('sk-live');
+  });
+
+  it('never passes on what a vendor said about its own failure (hosts, org ids, HTML pages)', () => {
+    const said = '<html>Bad gateway at 10.0.0.7</html> Rate limit reached for org-abc123';
+    for (const [code, status] of [
+      ['upstream_error', 502],
+      ['malformed_response', 502],
+      ['rate_limited', 429],
+      ['timeout', 504],
+    ] as const) {
+      const mapped = mapError(new UpstreamFailure(code, status, said, true));
+      expect(mapped.message).not.toMatch(/10\.0\.0\.7|org-abc123|html/);
+      expect(mapped.message).toContain('openai-main');
+    }
+    const routing = Object.assign(
+      new RoutingFailure('no_deployment_available', 503, `no deployment (1 failed); last error: ${said}`),
+      { callerMessage: 'no deployment (1 failed)' },
+    );
+    expect(mapError(routing).message).toBe('no deployment (1 failed)');
+  });
+
   it('maps timeouts, rate limits, outages and the caller’s own abort', () => {
     expect(mapError(new UpstreamFailure('timeout', 504, 'slow'))).toMatchObject({
       status: 504,
@@ -100,7 +129,7 @@ describe('mapping the llm errors by shape', () => {
     expect(mapError(new UpstreamFailure('connection_error', 502, 'reset', true))).toMatchObject({
       status: 502,
       code: 'upstream_error',
-      message: 'reset',
+      message: 'Deployment "openai-main" failed (connection_error)',
     });
     expect(mapError(new UpstreamFailure('aborted', 499, 'gone'))).toMatchObject({
       status: 499,

@@ -8,6 +8,8 @@ import type { MappedError } from './error-mapping';
  */
 export interface RoutingFailureLike {
   message: string;
+  /** the message minus what a vendor said, when it differs (NoDeploymentAvailableError) */
+  callerMessage?: string;
   status: number;
   code: string;
   retryAfterMs?: number;
@@ -57,7 +59,7 @@ export function mapRoutingFailure(failure: RoutingFailureLike): MappedError {
   return {
     status: known?.status ?? failure.status,
     code: known?.code ?? failure.code,
-    message: failure.message,
+    message: typeof failure.callerMessage === 'string' ? failure.callerMessage : failure.message,
     param: known?.param,
     retryAfterMs: failure.retryAfterMs,
     unexpected: false,
@@ -72,7 +74,9 @@ const CLIENT_CLOSED_STATUS = 499;
 
 /**
  * A vendor's error that reached the caller: the vendor's own 4xx verdict on the request keeps its message;
- * credential or model-id problems on our side become an opaque 502; everything else is a 502/504.
+ * credential or model-id problems on our side become an opaque 502; everything else is a 429/502/504
+ * in the gateway's words. The vendor's text stays in the logs: a 429's names the gateway's organisation,
+ * a proxy's 502 page names internal hosts.
  */
 export function mapUpstreamFailure(failure: UpstreamFailureLike): MappedError {
   const { code, message } = failure;
@@ -106,15 +110,27 @@ export function mapUpstreamFailure(failure: UpstreamFailureLike): MappedError {
     const status = failure.status >= 400 && failure.status < 500 ? failure.status : 400;
     return { status, code: ErrorCode.BadRequest, message, unexpected: false };
   }
+  const deployment = `Deployment "${failure.deploymentId}"`;
   if (code === 'rate_limited') {
     return {
       status: 429,
       code: ErrorCode.RateLimited,
-      message,
+      message: `${deployment} is rate limited by its provider`,
       retryAfterMs: failure.retryAfterMs,
       unexpected: false,
     };
   }
-  if (code === 'timeout') return { status: 504, code: ErrorCode.UpstreamTimeout, message, unexpected: false };
-  return { status: 502, code: ErrorCode.UpstreamError, message, unexpected: false };
+  if (code === 'timeout')
+    return {
+      status: 504,
+      code: ErrorCode.UpstreamTimeout,
+      message: `${deployment} did not answer in time`,
+      unexpected: false,
+    };
+  return {
+    status: 502,
+    code: ErrorCode.UpstreamError,
+    message: `${deployment} failed (${code})`,
+    unexpected: false,
+  };
 }

@@ -1,6 +1,7 @@
 export * from './error-codes';
 export * from './domain-exception';
 export * from './error-mapping';
+export * from './dependency-outage';
 export * from './gateway-failures';
 export * from './openai-error-shape';
 export * from './all-exceptions.filter';

@@ -1,6 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { stdSerializers } from 'pino';
 
 /** Header and body fields that may carry credentials: pino replaces them before a line is written. */
 export const REDACTED_PATHS = [
@@ -17,24 +18,51 @@ export const REDACTED_PATHS = [
   '*.refreshToken',
 ];
 
-export function loggerParams(level: string): Params {
+const REDACTED = '[redacted]';
+
+/**
+ * A pino streamWrite hook that replaces every occurrence of the given secrets in a finished log line, as
+ * written, JSON-escaped and URL-encoded: a last line of defence behind REDACTED_PATHS for values that
+ * travel in messages (a vendor's error echoing our API key, a stack trace quoting it). Undefined when
+ * there is nothing to look for, so no hook runs at all.
+ */
+export function secretRedactor(secrets: readonly string[]): ((line: string) => string) | undefined {
+  const needles = [
+    ...new Set(secrets.flatMap((s) => [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)])),
+  ].sort((a, b) => b.length - a.length);
+  if (needles.length === 0) return undefined;
+  return (line) => {
+    let out = line;
+    for (const needle of needles) if (out.includes(needle)) out = out.replaceAll(needle, REDACTED);
+    return out;
+  };
+}
+
+/** `secrets`: credentials removed by value from every line (configuredSecrets of @app/config). */
+export function loggerParams(level: string, secrets: readonly string[] = []): Params {
+  const redactSecrets = secretRedactor(secrets);
   return {
     // nestjs-pino's default route pattern does not match under the Fastify adapter: name every path.
     forRoutes: [{ path: '*splat', method: RequestMethod.ALL }],
     pinoHttp: {
       level,
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      redact: { paths: REDACTED_PATHS, censor: REDACTED },
+      ...(redactSecrets ? { hooks: { streamWrite: redactSecrets } } : {}),
       genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? 'unknown',
       customLogLevel: (_req, res, err) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/health/ready' },
+      // The serializers read the raw request/response themselves: pino-http's wrapping would first copy
+      // every header into a standard request object, for each request's logger, only to drop them here.
+      wrapSerializers: false,
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
+        req: (req: IncomingMessage & { id?: unknown; originalUrl?: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          url: req.originalUrl ?? req.url,
         }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+        err: stdSerializers.err,
       },
     },
   };

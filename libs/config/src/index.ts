@@ -1,3 +1,4 @@
 export * from './schema';
 export * from './config-loader';
 export * from './config.module';
+export * from './secrets';

@@ -54,6 +54,12 @@ export class DatabaseConfig {
   @IsBoolean() migrationsRun = true;
   @IsInt() @Min(1) poolSize = 10;
   @IsInt() @Min(100) connectTimeoutMs = 5_000;
+  /**
+   * A query without an answer for this long fails (0 = wait forever): a hung server or a partition without
+   * resets must not hold requests forever. Also bounds migrations the api runs at start-up; `npm run
+   * migrate` has no bound.
+   */
+  @IsInt() @Min(0) queryTimeoutMs = 30_000;
 }
 
 export class RedisConfig {

@@ -4,7 +4,7 @@ import { typeormOptions } from './typeorm-options';
 
 /** Applies pending migrations and returns their names. */
 export async function runMigrations(config: DatabaseConfig): Promise<string[]> {
-  const dataSource = new DataSource(typeormOptions(config));
+  const dataSource = new DataSource(typeormOptions(config, { unboundedQueries: true }));
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });

@@ -3,8 +3,15 @@ import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './migrations';
 import { TypeOrmNestLogger } from './typeorm-logger';
 
-/** One place that turns config into TypeORM options: used by the Nest module and the migrate command. */
-export function typeormOptions(config: DatabaseConfig): DataSourceOptions {
+/**
+ * One place that turns config into TypeORM options: used by the Nest module and the migrate command.
+ * `unboundedQueries` (the migrate command) lifts database.queryTimeoutMs for long migrations.
+ */
+export function typeormOptions(
+  config: DatabaseConfig,
+  opts: { unboundedQueries?: boolean } = {},
+): DataSourceOptions {
+  const queryTimeoutMs = opts.unboundedQueries ? 0 : config.queryTimeoutMs;
   return {
     type: 'postgres',
     url: config.url,
@@ -12,7 +19,15 @@ export function typeormOptions(config: DatabaseConfig): DataSourceOptions {
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
-    extra: { max: config.poolSize, connectionTimeoutMillis: config.connectTimeoutMs },
+    extra: {
+      max: config.poolSize,
+      connectionTimeoutMillis: config.connectTimeoutMs,
+      // pg's client-side bound on each query (a hung server, a partition without resets)
+      ...(queryTimeoutMs > 0 ? { query_timeout: queryTimeoutMs } : {}),
+      // notice a peer that vanished without closing the connection
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    },
     logging: ['error', 'warn', 'migration'],
     logger: new TypeOrmNestLogger(),
     maxQueryExecutionTime: 1_000,

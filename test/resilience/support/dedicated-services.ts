@@ -2,7 +2,21 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { asPgUser, findPgBin, freePort, waitForPort } from '../../support/hermetic-services';
+import { asPgUser, findPgBin, freePort, waitForPort, whichDir } from '../../support/hermetic-services';
+
+/**
+ * `describe` when the binaries a dedicated server needs are installed (CI installs them), else
+ * `describe.skip` with a line saying why: without them the e2e run uses TEST_DATABASE_URL / TEST_REDIS_URL,
+ * servers a test must not restart.
+ */
+export function describeWithBinaries(kind: 'postgres' | 'redis'): jest.Describe {
+  const installed = kind === 'postgres' ? findPgBin() !== undefined : whichDir('redis-server') !== undefined;
+  if (installed) return describe;
+  console.warn(
+    `skipped: a dedicated ${kind} server needs its binaries (apt-get install postgresql redis-server)`,
+  );
+  return describe.skip;
+}
 
 /**
  * A Redis server of one test file's own, on a fixed port, that the test may really stop and start again

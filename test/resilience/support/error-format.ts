@@ -53,7 +53,8 @@ export function errorFormatProblems(answer: Answer): string[] {
     problems.push(`no error object: ${answer.body.slice(0, 200)}`);
     return problems;
   }
-  if (typeof error.code !== 'string' || !/^[a-z_]+$/.test(error.code)) problems.push(`code ${String(error.code)}`);
+  if (typeof error.code !== 'string' || !/^[a-z_]+$/.test(error.code))
+    problems.push(`code ${String(error.code)}`);
   if (typeof error.message !== 'string' || error.message.length === 0) problems.push('no message');
   const requestId = answer.header('x-request-id');
   if (typeof error.requestId !== 'string' || error.requestId !== requestId)

@@ -109,7 +109,7 @@ export function rawRequest(
     timeoutMs?: number;
   },
 ): Promise<RawReply> {
-  const url = new URL(opts.path, baseUrl);
+  const url = new URL(baseUrl); // the path goes as it is: `//users` is a path here, not a host
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {

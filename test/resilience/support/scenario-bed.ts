@@ -3,7 +3,14 @@ import { signTestAccessToken } from '../../support/auth';
 import { FakeVendorServer, type RecordedCall } from '../../support/fake-vendors';
 import type { SpawnedProcess } from '../../support/processes';
 import { parseJson, send } from './gateway-client';
-import { gatewayEnv, killAll, spawnApi, spawnWorker, type ApiProcess, type ConfigSections } from './gateway-processes';
+import {
+  gatewayEnv,
+  killAll,
+  spawnApi,
+  spawnWorker,
+  type ApiProcess,
+  type ConfigSections,
+} from './gateway-processes';
 import { waitFor } from './traffic';
 
 /** Answered by the fake's OpenAI route: chat traffic. */
@@ -70,7 +77,11 @@ export function scenarioSections(fakeUrl: string, overrides: ConfigSections = {}
   for (const [section, values] of Object.entries(overrides)) {
     const current = base[section];
     base[section] =
-      current && typeof current === 'object' && !Array.isArray(current) && values && typeof values === 'object'
+      current &&
+      typeof current === 'object' &&
+      !Array.isArray(current) &&
+      values &&
+      typeof values === 'object'
         ? { ...current, ...values }
         : values;
   }
@@ -91,7 +102,10 @@ export interface ScenarioBed {
    * Creates a real user row (tasks reference users) and returns an access token for it, carrying
    * `limits` (default: unlimited, so no limit touches Redis).
    */
-  newUser(name: string, limits?: { rpm: number; tpm: number; tpd: number }): Promise<{ id: string; token: string }>;
+  newUser(
+    name: string,
+    limits?: { rpm: number; tpm: number; tpd: number },
+  ): Promise<{ id: string; token: string }>;
   spawnWorker(): Promise<SpawnedProcess>;
   restartApi(): Promise<ApiProcess>;
   connectDb(): Promise<Client>;
@@ -110,14 +124,18 @@ export async function startScenarioBed(opts: {
   keyPrefix: string;
   workers: number;
   sections?: ConfigSections;
+  /** Deployments instead of the standard two (they get the fake vendor server's URL). */
+  providers?: (fakeUrl: string) => Record<string, unknown>[];
   env?: Record<string, string>;
 }): Promise<ScenarioBed> {
   const fake = await FakeVendorServer.start();
+  const sections = scenarioSections(fake.url, opts.sections);
+  if (opts.providers) sections.providers = opts.providers(fake.url);
   const env = gatewayEnv({
     databaseUrl: opts.databaseUrl,
     redisUrl: opts.redisUrl,
     keyPrefix: opts.keyPrefix,
-    sections: scenarioSections(fake.url, opts.sections),
+    sections,
     env: opts.env,
   });
   const workers: SpawnedProcess[] = [];
@@ -220,7 +238,8 @@ export async function waitForTasksFinished(db: Client, ids: string[], timeoutMs:
   return waitFor(
     async () => {
       const rows = await taskRows(db, ids);
-      return rows.length === ids.length && rows.every((r) => ['succeeded', 'failed', 'cancelled'].includes(r.status))
+      return rows.length === ids.length &&
+        rows.every((r) => ['succeeded', 'failed', 'cancelled'].includes(r.status))
         ? rows
         : undefined;
     },
@@ -231,5 +250,9 @@ export async function waitForTasksFinished(db: Client, ids: string[], timeoutMs:
 }
 
 export function chatTaskBody(prompt: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { type: 'chat', input: { model: TASK_MODEL, messages: [{ role: 'user', content: prompt }] }, ...extra };
+  return {
+    type: 'chat',
+    input: { model: TASK_MODEL, messages: [{ role: 'user', content: prompt }] },
+    ...extra,
+  };
 }

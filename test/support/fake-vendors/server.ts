@@ -164,7 +164,7 @@ export class FakeVendorServer {
   }
 }
 
-/** Applies the behaviours the server core owns (delay, reset); undefined when nothing is left to answer. */
+/** Applies the behaviours the server core owns (delay, reset, raw); undefined when nothing is left to answer. */
 async function settle(
   behaviour: FakeBehaviour,
   req: IncomingMessage,
@@ -172,6 +172,11 @@ async function settle(
 ): Promise<HandlerBehaviour | undefined> {
   if (behaviour.kind === 'reset') {
     req.socket.destroy();
+    return undefined;
+  }
+  if (behaviour.kind === 'raw') {
+    res.writeHead(behaviour.status, { 'content-type': behaviour.contentType ?? 'application/json' });
+    res.end(behaviour.body);
     return undefined;
   }
   if (behaviour.kind !== 'delay') return behaviour;

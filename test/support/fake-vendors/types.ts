@@ -27,7 +27,9 @@ export type FakeBehaviour =
   /** Vendor handler: send that many content chunks, then destroy the socket. */
   | { kind: 'stream-die'; afterChunks: number }
   /** Vendor handler: 200 with a body or stream frame the SDK cannot parse. */
-  | { kind: 'malformed' };
+  | { kind: 'malformed' }
+  /** Server core: exactly this status, content type and body, whatever was asked (a proxy's HTML page, a body of the wrong shape). */
+  | { kind: 'raw'; status: number; body: string; contentType?: string };
 
 export interface RecordedCall {
   vendor: Vendor;
@@ -47,7 +49,7 @@ export interface FakeExchange {
   body: unknown;
   /** Route parameters, URL-decoded: { deployment } for azure, { modelId } for bedrock. */
   params: Record<string, string>;
-  behaviour: Exclude<FakeBehaviour, { kind: 'delay' } | { kind: 'reset' }>;
+  behaviour: Exclude<FakeBehaviour, { kind: 'delay' } | { kind: 'reset' } | { kind: 'raw' }>;
   call: RecordedCall;
 }
 

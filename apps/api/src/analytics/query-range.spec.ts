@@ -15,7 +15,12 @@ describe('resolveRange', () => {
   it.each([
     ['2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z', undefined, 'from must be before to'],
     ['2024-01-01T00:00:00Z', '2026-03-01T00:00:00Z', undefined, 'at most 400 days'],
-    ['2026-01-01T00:00:00Z', '2026-03-01T00:00:00Z', 'hour' as const, 'granularity hour covers at most 31 days'],
+    [
+      '2026-01-01T00:00:00Z',
+      '2026-03-01T00:00:00Z',
+      'hour' as const,
+      'granularity hour covers at most 31 days',
+    ],
   ])('refuses from=%s to=%s granularity=%s with 400', (from, to, granularity, message) => {
     try {
       resolveRange(from, to, NOW, granularity);

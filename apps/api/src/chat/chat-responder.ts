@@ -1,11 +1,12 @@
 import type { Principal } from '@app/auth';
 import type { ChatCompletionResult, ChatContext, ChatStreamResult } from '@app/chat';
 import { ChatService } from '@app/chat';
-import { describeException } from '@app/common';
+import { describeException, DomainException } from '@app/common';
 import { AppConfig, type ProviderType } from '@app/config';
 import type { ChatRequest } from '@app/llm';
 import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiDrain, shuttingDown } from '../shutdown/api-drain';
 import { callerFor } from './http/chat-caller';
 import { abortOnDisconnect } from './http/client-disconnect';
 import { gatewayHeaders } from './http/gateway-headers';
@@ -35,6 +36,7 @@ export class ChatResponder {
   constructor(
     private readonly chat: ChatService,
     config: AppConfig,
+    private readonly drain: ApiDrain,
   ) {
     this.heartbeatMs = config.server.streamHeartbeatMs;
   }
@@ -46,10 +48,14 @@ export class ChatResponder {
   ): Promise<void> {
     const { reply } = call;
     const disconnect = abortOnDisconnect(reply.raw);
+    const untrack = this.drain.track(() => disconnect.abort(shuttingDown()));
     try {
       const result = await this.chat.complete(chatRequest, this.contextFor(call, disconnect.signal));
       void reply.status(200).headers(gatewayHeaders(result.routing, result.cache)).send(present(result));
+    } catch (error) {
+      throw interruptionOf(disconnect.signal) ?? error;
     } finally {
+      untrack();
       disconnect.dispose();
     }
   }
@@ -58,6 +64,7 @@ export class ChatResponder {
   async stream(chatRequest: ChatRequest, call: ChatCall, includeUsage: boolean): Promise<void> {
     const { request, reply } = call;
     const disconnect = abortOnDisconnect(reply.raw);
+    const untrack = this.drain.track(() => disconnect.abort(shuttingDown()));
     const channel = new SseChannel(reply, this.heartbeatMs);
     try {
       const context = this.contextFor(call, disconnect.signal);
@@ -66,13 +73,15 @@ export class ChatResponder {
       try {
         result = await this.chat.stream(chatRequest, context);
       } catch (error) {
-        if (!channel.isOpen) throw error;
-        this.writeError(channel, error, request);
+        const failure = interruptionOf(disconnect.signal) ?? error;
+        if (!channel.isOpen) throw failure;
+        this.writeError(channel, failure, request);
         return;
       }
       this.openWithRouting(channel, result);
-      await this.pipe(channel, result, includeUsage, request);
+      await this.pipe(channel, result, includeUsage, request, disconnect.signal);
     } finally {
+      untrack();
       channel.end();
       disconnect.dispose();
     }
@@ -105,6 +114,7 @@ export class ChatResponder {
     result: ChatStreamResult,
     includeUsage: boolean,
     request: FastifyRequest,
+    signal: AbortSignal,
   ): Promise<void> {
     const encoder = new OpenAiChunkEncoder(result.routing.model, includeUsage);
     try {
@@ -116,11 +126,14 @@ export class ChatResponder {
         if (channel.closed) break; // leaving the loop closes the upstream stream
       }
       if (channel.closed) return;
+      // An interrupted upstream stream may just stop: never let it pass for a complete answer.
+      const interrupted = interruptionOf(signal);
+      if (interrupted) return this.writeError(channel, interrupted, request);
       const usage = encoder.usageFrame();
       if (usage) void channel.write(usage);
       void channel.write(DONE_FRAME);
     } catch (error) {
-      if (!channel.closed) this.writeError(channel, error, request);
+      if (!channel.closed) this.writeError(channel, interruptionOf(signal) ?? error, request);
     }
   }
 
@@ -128,4 +141,9 @@ export class ChatResponder {
     const { body } = describeException(error, request, this.logger);
     void channel.write(dataFrame(JSON.stringify(body)));
   }
+}
+
+/** The drain's 503 when the api's shutdown (not the client, not the vendor) ended the call. */
+function interruptionOf(signal: AbortSignal): DomainException | undefined {
+  return signal.aborted && signal.reason instanceof DomainException ? signal.reason : undefined;
 }

@@ -1,7 +1,7 @@
 import { Public, SkipThrottle } from '@app/auth';
 import { DomainException, ErrorCode } from '@app/common';
 import { ReadinessService, type DependencyStatus } from '@app/health';
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Logger } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -30,6 +30,8 @@ class ReadinessResponse {
 @SkipThrottle()
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger('Readiness');
+
   constructor(private readonly readiness: ReadinessService) {}
 
   @Get()
@@ -46,12 +48,14 @@ export class HealthController {
   async ready(): Promise<ReadinessResponse> {
     const { ready, dependencies } = await this.readiness.check();
     if (!ready) {
-      const down = dependencies.filter((d) => d.status === 'down').map((d) => d.dependency);
+      const down = dependencies.filter((d) => d.status === 'down');
+      // The driver's reason (host, port, error) goes to the log only: this route is public.
+      this.logger.warn({ dependencies: down }, 'not ready');
       throw new DomainException({
         status: 503,
         code: ErrorCode.NotReady,
-        message: `Not ready: ${down.join(', ')} unreachable`,
-        details: dependencies,
+        message: `Not ready: ${down.map((d) => d.dependency).join(', ')} unreachable`,
+        details: dependencies.map(({ dependency, status }) => ({ dependency, status })),
         retryAfterMs: 5_000,
       });
     }

@@ -1,3 +1,4 @@
+import type { ErrorBody } from '@app/common';
 import type { TaskStreamEvent } from '@app/tasks';
 import type { FastifyReply } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
@@ -13,12 +14,14 @@ const SSE_HEADERS: OutgoingHttpHeaders = {
 /**
  * Writes a task's events as SSE on the hijacked reply (`event: task|progress|done`, JSON data), with a
  * `: keep-alive` comment every `heartbeatMs` (0 = never) so proxies keep a quiet stream open. Resolves
- * when the events end or the client goes away.
+ * when the events end or the client goes away. When the events stop before `done` because the server
+ * cut them short, `interruption` gives the error body sent as a last `event: error`.
  */
 export async function streamTaskEvents(
   reply: FastifyReply,
   events: AsyncIterable<TaskStreamEvent>,
   heartbeatMs: number,
+  interruption: () => ErrorBody | undefined = () => undefined,
 ): Promise<void> {
   const raw = reply.raw;
   const headers: OutgoingHttpHeaders = {};
@@ -36,6 +39,8 @@ export async function streamTaskEvents(
       if (raw.destroyed) break;
       send(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     }
+    const error = interruption();
+    if (error) send(`event: error\ndata: ${JSON.stringify(error)}\n\n`);
   } finally {
     clearInterval(heartbeat);
     if (!raw.destroyed && !raw.writableEnded) raw.end();

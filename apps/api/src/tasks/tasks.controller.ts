@@ -1,5 +1,5 @@
 import { CurrentPrincipal, RequireScopes, type Principal } from '@app/auth';
-import { DomainException } from '@app/common';
+import { describeException, DomainException } from '@app/common';
 import { AppConfig } from '@app/config';
 import {
   TaskCancellation,
@@ -19,7 +19,9 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
+  Logger,
   Query,
+  Req,
   Res,
 } from '@nestjs/common';
 import {
@@ -34,7 +36,8 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiDrain, shuttingDown } from '../shutdown/api-drain';
 import { CreatedTaskDto, TaskDto, TaskPageDto } from './dto/task.view';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { ListTasksQuery } from './dto/list-tasks.query';
@@ -48,6 +51,8 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 @RequireScopes('tasks')
 @Controller('tasks')
 export class TasksController {
+  private readonly logger = new Logger('TasksController');
+
   constructor(
     private readonly producer: TaskProducer,
     private readonly queries: TaskQueries,
@@ -55,6 +60,7 @@ export class TasksController {
     private readonly eventStream: TaskEventStream,
     private readonly secrets: WebhookSecrets,
     private readonly config: AppConfig,
+    private readonly drain: ApiDrain,
   ) {}
 
   @Post()
@@ -149,11 +155,22 @@ export class TasksController {
   async events(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const disconnected = new AbortController();
-    reply.raw.once('close', () => disconnected.abort());
-    const events = await this.eventStream.open(principal.userId, id, disconnected.signal);
-    await streamTaskEvents(reply, events, this.config.server.streamHeartbeatMs);
+    const stop = new AbortController();
+    reply.raw.once('close', () => stop.abort());
+    // At the api's drain deadline the stream ends with an error event; the client follows up elsewhere.
+    const untrack = this.drain.track(() => stop.abort(shuttingDown()));
+    try {
+      const events = await this.eventStream.open(principal.userId, id, stop.signal);
+      await streamTaskEvents(reply, events, this.config.server.streamHeartbeatMs, () =>
+        stop.signal.reason instanceof DomainException
+          ? describeException(stop.signal.reason, request, this.logger).body
+          : undefined,
+      );
+    } finally {
+      untrack();
+    }
   }
 }

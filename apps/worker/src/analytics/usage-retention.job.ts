@@ -1,4 +1,10 @@
-import { bullmqPrefix, purgeExpiredUsage, USAGE_MAINTENANCE_QUEUE, USAGE_PURGE_JOB } from '@app/analytics';
+import {
+  bullmqPrefix,
+  closeRedis,
+  purgeExpiredUsage,
+  USAGE_MAINTENANCE_QUEUE,
+  USAGE_PURGE_JOB,
+} from '@app/analytics';
 import { AppConfig } from '@app/config';
 import { createRedisClient } from '@app/redis';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
@@ -50,7 +56,7 @@ export class UsageRetentionJob implements OnApplicationBootstrap, OnApplicationS
   async onApplicationShutdown(): Promise<void> {
     await this.worker?.close().catch(() => undefined);
     await this.queue?.close().catch(() => undefined);
-    await this.connection?.quit().catch(() => this.connection?.disconnect());
+    await closeRedis(this.connection);
   }
 
   async purge(): Promise<void> {

@@ -1,5 +1,6 @@
 import {
   bullmqPrefix,
+  closeRedis,
   GatewayMetrics,
   isPermanentWriteError,
   ThrottledWarning,
@@ -57,7 +58,7 @@ export class UsageWriterWorker implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     await this.worker?.close().catch(() => undefined);
-    await this.connection?.quit().catch(() => this.connection?.disconnect());
+    await closeRedis(this.connection);
   }
 
   private async process(job: Job<UsageBatchJob>): Promise<void> {

@@ -1,9 +1,20 @@
+import { isDependencyOutage } from '@app/common';
 import { AppConfig } from '@app/config';
-import { ActiveRuns, TASK_QUEUE, TaskQueues, TaskRunner, type TaskJobData } from '@app/tasks';
+import {
+  ActiveRuns,
+  TASK_QUEUE,
+  TaskQueues,
+  TaskRunner,
+  type JobVerdict,
+  type TaskJobData,
+} from '@app/tasks';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type { Job, Worker } from 'bullmq';
+import { DelayedError, type Job, type Worker } from 'bullmq';
 import { deliveryOf, settleJob } from './job-settlement';
 import { createQueueWorker, drainBudgetMs } from './queue-worker.factory';
+
+/** How long a task whose run a database outage interrupted waits before it is run again. */
+const OUTAGE_RETRY_DELAY_MS = 1_000;
 
 /**
  * Runs task jobs (tasks.concurrency at a time). On shutdown it takes no new job and lets running ones
@@ -33,7 +44,21 @@ export class TaskJobsProcessor implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async process(job: Job<TaskJobData>, token: string | undefined): Promise<void> {
-    await settleJob(job, token, await this.runner.run(deliveryOf(job)));
+    let verdict: JobVerdict;
+    try {
+      verdict = await this.runner.run(deliveryOf(job));
+    } catch (error) {
+      if (!isDependencyOutage(error)) throw error;
+      // PostgreSQL went away under the run: not the task's fault, and no attempt must be spent on it
+      // (a few quick retries would fail it for good during an outage). Run it again a little later.
+      this.logger.warn(
+        { taskId: job.data.taskId, err: (error as Error).message },
+        `task run interrupted by a database outage; trying again in ${OUTAGE_RETRY_DELAY_MS} ms`,
+      );
+      await job.moveToDelayed(Date.now() + OUTAGE_RETRY_DELAY_MS, token);
+      throw new DelayedError();
+    }
+    await settleJob(job, token, verdict);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

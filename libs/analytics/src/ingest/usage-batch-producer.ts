@@ -3,6 +3,7 @@ import { createRedisClient } from '@app/redis';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import type { UsageEvent } from '../events/usage-event';
+import { closeRedis } from './close-redis';
 import {
   bullmqPrefix,
   USAGE_BATCH_JOB,
@@ -44,6 +45,6 @@ export class UsageBatchProducer {
 
   async close(): Promise<void> {
     await this.queue.close().catch(() => undefined);
-    await this.connection.quit().catch(() => this.connection.disconnect());
+    await closeRedis(this.connection);
   }
 }

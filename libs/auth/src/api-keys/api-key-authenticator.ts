@@ -11,7 +11,7 @@ import {
 } from '../principal/principal';
 import { invalidToken } from '../shared/auth-errors';
 import { ExpiringCache } from '../shared/expiring-cache';
-import { digestsEqual, sha256Hex } from '../shared/secret-digest';
+import { digestBytesEqual, sha256Bytes } from '../shared/secret-digest';
 import { parseApiKey } from './api-key-format';
 import { ApiKeyUsageRecorder } from './api-key-usage.recorder';
 import { ApiKey } from './api-key.entity';
@@ -20,7 +20,7 @@ import { ApiKey } from './api-key.entity';
 interface KnownKey {
   id: string;
   userId: string;
-  keyHash: string;
+  keyDigest: Buffer;
   role: Role;
   scopes: Principal['scopes'];
   expiresAt: number | null;
@@ -80,7 +80,7 @@ export class ApiKeyAuthenticator {
     const parts = parseApiKey(presented);
     if (!parts) throw invalidToken('Invalid API key');
     const known = await this.lookup(parts.prefix);
-    if (known === 'unknown' || !digestsEqual(sha256Hex(presented), known.keyHash)) {
+    if (known === 'unknown' || !digestBytesEqual(sha256Bytes(presented), known.keyDigest)) {
       throw invalidToken('Invalid API key');
     }
     if (!known.usable) throw invalidToken('API key is no longer valid');
@@ -130,7 +130,7 @@ function toKnownKey(row: KeyRow): CachedLookup {
   return {
     id: row.id,
     userId: row.user_id,
-    keyHash: row.key_hash,
+    keyDigest: Buffer.from(row.key_hash, 'hex'),
     role: row.role,
     scopes: row.scopes.filter(isApiKeyScope),
     expiresAt: row.expires_at ? new Date(row.expires_at).getTime() : null,

@@ -8,8 +8,14 @@ import type { ApiKeyScope, Role } from '../principal/principal';
 import '../principal/request-principal';
 import { AccessTokenService } from '../tokens/access-token.service';
 import { PUBLIC_ROUTE, REQUIRED_ROLES, REQUIRED_SCOPES, USER_SESSION_ONLY } from './access-decorators';
-import { authorize } from './authorize';
+import { authorize, type AccessRequirements } from './authorize';
 import { bearerCredential } from './bearer-credential';
+import { RouteMetadataCache } from './route-metadata-cache';
+
+/** What a route asks of its caller, read from its decorators. */
+interface RouteAccess extends AccessRequirements {
+  isPublic: boolean;
+}
 
 /**
  * The global guard: every route needs `Authorization: Bearer <access JWT or API key>` unless marked
@@ -18,15 +24,24 @@ import { bearerCredential } from './bearer-credential';
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly routes: RouteMetadataCache<RouteAccess>;
+
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly accessTokens: AccessTokenService,
     private readonly apiKeys: ApiKeyAuthenticator,
-  ) {}
+  ) {
+    this.routes = new RouteMetadataCache((targets) => ({
+      isPublic: reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets) === true,
+      roles: reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets),
+      scopes: reflector.getAllAndOverride<ApiKeyScope[] | undefined>(REQUIRED_SCOPES, targets),
+      userSessionOnly: reflector.getAllAndOverride<boolean | undefined>(USER_SESSION_ONLY, targets),
+    }));
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets)) return true;
+    const access = this.routes.for(context);
+    if (access.isPublic) return true;
 
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const credential = bearerCredential(request.headers.authorization);
@@ -43,11 +58,7 @@ export class AuthGuard implements CanActivate {
       : this.accessTokens.verify(credential);
     request.principal = principal;
 
-    authorize(principal, {
-      roles: this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets),
-      scopes: this.reflector.getAllAndOverride<ApiKeyScope[] | undefined>(REQUIRED_SCOPES, targets),
-      userSessionOnly: this.reflector.getAllAndOverride<boolean | undefined>(USER_SESSION_ONLY, targets),
-    });
+    authorize(principal, access);
     return true;
   }
 }

@@ -6,11 +6,22 @@ import {
   InjectThrottlerOptions,
   InjectThrottlerStorage,
   ThrottlerGuard,
+  type Resolvable,
   type ThrottlerModuleOptions,
+  type ThrottlerOptions,
   type ThrottlerRequest,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
+import {
+  THROTTLER_BLOCK_DURATION,
+  THROTTLER_KEY_GENERATOR,
+  THROTTLER_LIMIT,
+  THROTTLER_SKIP,
+  THROTTLER_TRACKER,
+  THROTTLER_TTL,
+} from '@nestjs/throttler/dist/throttler.constants';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RouteMetadataCache, type RouteTargets } from '../authorization/route-metadata-cache';
 import '../principal/request-principal';
 import { trackerFor } from './caller-limits';
 import { CallerLimitsService } from './caller-limits.service';
@@ -18,6 +29,17 @@ import { ENFORCE_TOKEN_BUDGET } from './enforce-token-budget.decorator';
 import { rateLimitHeaders } from './rate-limit-headers';
 import { requestCounterKey } from './rate-windows';
 import { RedisThrottlerStorage, type RateHit } from './redis-throttler.storage';
+
+/** One throttler as a route's decorators (@SkipThrottle, @Throttle...) configure it. */
+interface RouteThrottle {
+  throttler: ThrottlerOptions;
+  skip: boolean;
+  limit: Resolvable<number>;
+  ttl: Resolvable<number>;
+  blockDuration: Resolvable<number> | undefined;
+  getTracker: ThrottlerRequest['getTracker'];
+  generateKey: ThrottlerRequest['generateKey'];
+}
 
 /**
  * Requests per minute per caller, after the auth guard: keyed by user id or API key id (client IP on
@@ -28,6 +50,9 @@ import { RedisThrottlerStorage, type RateHit } from './redis-throttler.storage';
  */
 @Injectable()
 export class CallerThrottlerGuard extends ThrottlerGuard {
+  private readonly tokenBudgetRoutes: RouteMetadataCache<boolean>;
+  private readonly throttleRoutes: RouteMetadataCache<RouteThrottle[]>;
+
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
@@ -37,6 +62,63 @@ export class CallerThrottlerGuard extends ThrottlerGuard {
     private readonly config: AppConfig,
   ) {
     super(options, storage, reflector);
+    this.tokenBudgetRoutes = new RouteMetadataCache(
+      (targets) => reflector.getAllAndOverride<boolean | undefined>(ENFORCE_TOKEN_BUDGET, targets) === true,
+    );
+    this.throttleRoutes = new RouteMetadataCache((targets) => this.readRouteThrottles(reflector, targets));
+  }
+
+  /**
+   * @nestjs/throttler's canActivate with each route's throttle decorators read once, not six metadata
+   * lookups and three awaits per request; the same precedence (route, then throttler, then module options)
+   * and the same checks of the settings.
+   */
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (await this.shouldSkip(context)) return true;
+    let allowed = true;
+    for (const route of this.throttleRoutes.for(context)) {
+      const name = route.throttler.name ?? 'default';
+      const skipIf = route.throttler.skipIf ?? this.commonOptions.skipIf;
+      if (route.skip || skipIf?.(context)) continue;
+      const limitSetting = resolve(route.limit, context);
+      const limit = toNumber(isPromise(limitSetting) ? await limitSetting : limitSetting, 'limit', name);
+      const ttlSetting = resolve(route.ttl, context);
+      const ttl = toNumber(isPromise(ttlSetting) ? await ttlSetting : ttlSetting, 'ttl', name);
+      const blockSetting = resolve(route.blockDuration ?? ttl, context);
+      const blockDuration = toNumber(
+        isPromise(blockSetting) ? await blockSetting : blockSetting,
+        'blockDuration',
+        name,
+      );
+      const { throttler, getTracker, generateKey } = route;
+      const request = { context, limit, ttl, throttler, blockDuration, getTracker, generateKey };
+      allowed = (await this.handleRequest(request)) && allowed;
+    }
+    return allowed;
+  }
+
+  /** Runs at a route's first request, after ThrottlerGuard.onModuleInit set the throttlers and defaults. */
+  private readRouteThrottles(reflector: Reflector, targets: RouteTargets): RouteThrottle[] {
+    return this.throttlers.map((throttler) => {
+      const name = throttler.name ?? 'default';
+      const read = <T>(key: string): T | undefined =>
+        reflector.getAllAndOverride<T | undefined>(key + name, targets);
+      return {
+        throttler,
+        skip: read<boolean>(THROTTLER_SKIP) === true,
+        limit: read<Resolvable<number>>(THROTTLER_LIMIT) ?? throttler.limit,
+        ttl: read<Resolvable<number>>(THROTTLER_TTL) ?? throttler.ttl,
+        blockDuration: read<Resolvable<number>>(THROTTLER_BLOCK_DURATION) ?? throttler.blockDuration,
+        getTracker:
+          read<ThrottlerRequest['getTracker']>(THROTTLER_TRACKER) ??
+          throttler.getTracker ??
+          this.commonOptions.getTracker!,
+        generateKey:
+          read<ThrottlerRequest['generateKey']>(THROTTLER_KEY_GENERATOR) ??
+          throttler.generateKey ??
+          this.commonOptions.generateKey!,
+      };
+    });
   }
 
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
@@ -52,12 +134,7 @@ export class CallerThrottlerGuard extends ThrottlerGuard {
     const { context, limit, ttl, blockDuration, throttler } = request;
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     const principal = req.principal;
-    const checkTokens =
-      principal !== undefined &&
-      this.reflector.getAllAndOverride<boolean | undefined>(ENFORCE_TOKEN_BUDGET, [
-        context.getHandler(),
-        context.getClass(),
-      ]) === true;
+    const checkTokens = principal !== undefined && this.tokenBudgetRoutes.for(context);
     const callerLimits = this.limits.limitsFor(principal);
     const tokenLimited = checkTokens && (callerLimits.tpm > 0 || callerLimits.tpd > 0);
     if (limit <= 0 && !tokenLimited) return true;
@@ -96,4 +173,24 @@ export class CallerThrottlerGuard extends ThrottlerGuard {
     if (windows && hit.tokens) this.limits.assertUsageWithin(callerLimits, hit.tokens, windows);
     return true;
   }
+}
+
+/** A setting, or what its function of the request returns (a promise only if that function is async). */
+function resolve(value: Resolvable<number>, context: ExecutionContext): number | Promise<number> {
+  return typeof value === 'function' ? value(context) : value;
+}
+
+function isPromise(value: number | Promise<number>): value is Promise<number> {
+  return typeof value === 'object';
+}
+
+/** As @nestjs/throttler checks its settings (a numeric string is accepted). */
+function toNumber(value: unknown, option: string, throttlerName: string): number {
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number !== 'number' || Number.isNaN(number)) {
+    throw new Error(
+      `Invalid "${option}" for the "${throttlerName}" throttler: expected a number, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return number;
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Refresh tokens and API keys carry 256 random bits, so a plain SHA-256 is a sound way to store them
@@ -6,6 +6,16 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
  */
 export function sha256Hex(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** The same digest as bytes, in one call (the request path checks an API key's on every request). */
+export function sha256Bytes(secret: string): Buffer {
+  return hash('sha256', secret, 'buffer');
+}
+
+/** Compares a digest with a stored one in constant time (false when the lengths differ). */
+export function digestBytesEqual(digest: Buffer, stored: Buffer): boolean {
+  return digest.length === stored.length && stored.length > 0 && timingSafeEqual(digest, stored);
 }
 
 export function randomSecret(bytes = 32): string {

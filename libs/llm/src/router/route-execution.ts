@@ -129,7 +129,7 @@ export class RouteExecution {
             : asProviderError(thrown, candidate);
           this.bookFailure(candidate, error, cause, startedAt, reservation);
           if (cause === 'caller' || cause === 'deadline') throw this.stopError(cause, candidate);
-          if (!error.retryable) throw error;
+          if (!error.retryable) throw withAttempts(error, this.attempts);
           this.tally.failed(error);
           if (!(await this.mayRetry(candidate, retry, attemptsAllowed, error))) break;
         }
@@ -320,4 +320,10 @@ export class RouteExecution {
     }
     return shortest;
   }
+}
+
+/** A vendor error that ends the request (400, content filter...) still tells analytics what was tried. */
+function withAttempts(error: ProviderError, attempts: readonly AttemptRecord[]): ProviderError {
+  (error as ProviderError & { attempts?: readonly AttemptRecord[] }).attempts = attempts;
+  return error;
 }

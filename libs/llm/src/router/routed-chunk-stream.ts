@@ -1,5 +1,6 @@
 import type { ChatChunk, Usage } from '../core/chat.types';
 import type { ProviderError } from '../core/provider-error';
+import { saneUsage } from '../core/usage';
 import type { AttemptScope } from './abort-scopes';
 import { asProviderError, cancellationError } from './attempt-errors';
 import type { Candidate } from './model-catalog';
@@ -35,7 +36,7 @@ export class RoutedChunkStream implements ChunkStream {
     private readonly candidate: Candidate,
     private readonly onEnd: (end: StreamEnd) => void,
   ) {
-    this.usage = first.usage;
+    if (first.usage) this.usage = first.usage = saneUsage(first.usage);
     attempt.signal.addEventListener('abort', this.onAbort, { once: true });
   }
 
@@ -80,7 +81,8 @@ export class RoutedChunkStream implements ChunkStream {
       return;
     }
     this.attempt.refreshTimeout();
-    if (result.value.usage) this.usage = result.value.usage;
+    // vendor input: the client, budgets and analytics all see the same sane numbers
+    if (result.value.usage) this.usage = result.value.usage = saneUsage(result.value.usage);
     resolve?.(result);
   };
 

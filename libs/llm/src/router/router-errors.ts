@@ -58,6 +58,8 @@ export class NoDeploymentAvailableError extends RouterError {
   readonly status: 429 | 503;
   readonly retryAfterMs?: number;
   readonly lastErrorMessage?: string;
+  /** The message without the vendor's words (for callers: a vendor's text may carry hosts, org ids, HTML). */
+  readonly callerMessage: string;
 
   constructor(init: {
     model: string;
@@ -68,11 +70,9 @@ export class NoDeploymentAvailableError extends RouterError {
     summary: string;
   }) {
     const last = init.lastError ? `; last error: ${init.lastError.message}` : '';
-    super(
-      `no deployment could serve model "${init.model}" (${init.summary})${last}`,
-      init.attempts,
-      init.lastError,
-    );
+    const callerMessage = `no deployment could serve model "${init.model}" (${init.summary})`;
+    super(`${callerMessage}${last}`, init.attempts, init.lastError);
+    this.callerMessage = callerMessage;
     this.code = init.rateLimited ? 'rate_limited' : 'no_deployment_available';
     this.status = init.rateLimited ? 429 : 503;
     this.retryAfterMs = init.retryAfterMs;

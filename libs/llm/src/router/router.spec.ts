@@ -85,6 +85,9 @@ describe('LlmRouter.generate', () => {
       message: "'messages' must not be empty",
       deploymentId: 'a',
     });
+    expect((error as { attempts?: unknown[] }).attempts).toEqual([
+      expect.objectContaining({ deploymentId: 'a', ok: false, status: 400, errorCode: 'bad_request' }),
+    ]);
     expect(h.provider('b').calls).toHaveLength(0);
     expect(h.breaker.state('a')).toBe('closed');
   });

@@ -1,5 +1,6 @@
 import type { RoutingConfig } from '@app/config';
 import type { ChatChunk, ChatRequest, ChatResponse } from '../core/chat.types';
+import { saneUsage } from '../core/usage';
 import { emptyStreamError } from './attempt-errors';
 import { type RouterClock, systemClock } from './clock';
 import type { CapacityLimiter, CircuitBreaker, HealthRecorder } from './deployment-gates';
@@ -100,8 +101,10 @@ export class LlmRouter {
     const execution = new RouteExecution(this.runtime, this.plan(request.model, options), request, options);
     try {
       const win = await execution.run(RESPONSE_ATTEMPT);
+      const usage = saneUsage(win.value.usage);
+      if (usage !== win.value.usage) win.value.usage = usage;
       execution.completeResponse(win);
-      execution.finish('ok', { win, usage: win.value.usage }, false);
+      execution.finish('ok', { win, usage }, false);
       return { ...this.metadata(execution, win), response: win.value };
     } catch (error) {
       execution.finish('error', { error: error as Error }, false);

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   IsArray,
   IsIn,
+  IsObject,
   IsOptional,
   IsString,
   MaxLength,
@@ -40,6 +41,8 @@ export class ToolCallDto {
   @ApiProperty({ type: ToolCallFunctionDto })
   @ValidateNested()
   @Type(() => ToolCallFunctionDto)
+  // ValidateNested lets a missing object through: without this, `{id, type}` alone was a 500 later on
+  @IsObject()
   function!: ToolCallFunctionDto;
 }
 

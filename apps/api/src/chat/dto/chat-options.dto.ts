@@ -47,6 +47,8 @@ export class ToolDto {
   @ApiProperty({ type: FunctionDefinitionDto })
   @ValidateNested()
   @Type(() => FunctionDefinitionDto)
+  // ValidateNested lets a missing object through: without this, `{type: 'function'}` alone was a 500
+  @IsObject()
   function!: FunctionDefinitionDto;
 }
 

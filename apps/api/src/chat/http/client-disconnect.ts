@@ -2,6 +2,8 @@ import type { ServerResponse } from 'node:http';
 
 export interface DisconnectSignal {
   signal: AbortSignal;
+  /** Aborts for another reason (the api is shutting down): the upstream call is cancelled the same way. */
+  abort(reason: unknown): void;
   /** Stop watching (the answer is complete). */
   dispose(): void;
 }
@@ -16,5 +18,9 @@ export function abortOnDisconnect(response: ServerResponse): DisconnectSignal {
     if (!response.writableFinished) controller.abort(new DOMException('client disconnected', 'AbortError'));
   };
   response.once('close', onClose);
-  return { signal: controller.signal, dispose: () => response.off('close', onClose) };
+  return {
+    signal: controller.signal,
+    abort: (reason) => controller.abort(reason),
+    dispose: () => response.off('close', onClose),
+  };
 }

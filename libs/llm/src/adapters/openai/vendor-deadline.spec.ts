@@ -30,6 +30,27 @@ describe('VendorDeadline', () => {
     expect(deadline.timedOut).toBe(true);
   });
 
+  it('keeps one timer however many chunks pause and restart it', () => {
+    const deadline = new VendorDeadline(new AbortController().signal, 1_000);
+    for (let chunk = 0; chunk < 100; chunk++) {
+      jest.advanceTimersByTime(900);
+      deadline.pause();
+      deadline.restart();
+    }
+    expect(jest.getTimerCount()).toBe(1);
+    expect(deadline.signal.aborted).toBe(false);
+    deadline.pause();
+    jest.advanceTimersByTime(10_000);
+    expect(deadline.signal.aborted).toBe(false);
+    deadline.restart();
+    jest.advanceTimersByTime(999);
+    expect(deadline.signal.aborted).toBe(false);
+    jest.advanceTimersByTime(1);
+    expect(deadline.timedOut).toBe(true);
+    deadline.dispose();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
   it("forwards the caller's abort, which is not a timeout", () => {
     const caller = new AbortController();
     const deadline = new VendorDeadline(caller.signal, 1_000);

@@ -3,10 +3,14 @@
  * deployment timeout: until the answer for a JSON call, between chunks for a stream. The SDK's own
  * timeout stops at the response headers, so a stream that stalls later would otherwise hang.
  * Knowing that this deadline fired is what tells a timeout apart from the caller's abort.
+ *
+ * One timer per call, re-armed with refresh(): a stream pauses and restarts the clock for every chunk,
+ * and a new timer each time was a measurable share of relaying a chunk.
  */
 export class VendorDeadline {
   private readonly controller = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private paused = false;
   private expired = false;
 
   constructor(
@@ -29,27 +33,34 @@ export class VendorDeadline {
 
   /** The vendor just spoke: the silence clock starts again. */
   restart(): void {
-    this.pause();
     if (this.controller.signal.aborted) return;
-    this.timer = setTimeout(() => {
-      this.expired = true;
-      this.controller.abort(new Error(`the vendor was silent for ${this.silenceMs} ms`));
-    }, this.silenceMs);
+    this.paused = false;
+    if (this.timer) this.timer.refresh();
+    else this.timer = setTimeout(this.onSilence, this.silenceMs);
   }
 
   /** While the caller holds a chunk, the vendor is not the one being slow. */
   pause(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.paused = true;
   }
 
   dispose(): void {
-    this.pause();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
     this.caller.removeEventListener('abort', this.forwardCallerAbort);
   }
 
+  private readonly onSilence = (): void => {
+    if (this.controller.signal.aborted) return;
+    // paused: the silence is the caller's; look again one period later (restart() re-arms it anyway)
+    if (this.paused) return void this.timer?.refresh();
+    this.expired = true;
+    this.controller.abort(new Error(`the vendor was silent for ${this.silenceMs} ms`));
+  };
+
   private readonly forwardCallerAbort = (): void => {
-    this.pause();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
     this.controller.abort(this.caller.reason);
   };
 }

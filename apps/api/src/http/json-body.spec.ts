@@ -1,0 +1,33 @@
+import fc from 'fast-check';
+import { jsonNestingExceeds } from './json-body';
+
+/** Reference: the real depth of a parsed value. */
+function depthOf(value: unknown): number {
+  if (Array.isArray(value)) return 1 + Math.max(0, ...value.map(depthOf));
+  if (value && typeof value === 'object') return 1 + Math.max(0, ...Object.values(value).map(depthOf));
+  return 0;
+}
+
+describe('jsonNestingExceeds', () => {
+  it('finds deep arrays and objects, however long the text', () => {
+    expect(jsonNestingExceeds(`${'['.repeat(101)}${']'.repeat(101)}`, 100)).toBe(true);
+    expect(jsonNestingExceeds(`${'['.repeat(100)}${']'.repeat(100)}`, 100)).toBe(false);
+    expect(jsonNestingExceeds(`${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`, 100)).toBe(true);
+  });
+
+  it('ignores brackets inside strings, escaped quotes included', () => {
+    const text = JSON.stringify({ content: `${'['.repeat(500)} \\" "${'{'.repeat(500)}` });
+    expect(jsonNestingExceeds(text, 100)).toBe(false);
+    expect(jsonNestingExceeds(`["\\\\", ${'['.repeat(200)}${']'.repeat(200)}]`, 100)).toBe(true);
+  });
+
+  it('agrees with the depth of the parsed value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 12 }), fc.integer({ min: 0, max: 12 }), (value, max) => {
+        const text = JSON.stringify(value);
+        expect(jsonNestingExceeds(text, max)).toBe(text.length > max && depthOf(value) > max);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
