@@ -75,6 +75,14 @@ export const nastyValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((
   ),
 })).value;
 
+/** One or two keys no DTO knows. */
+const unknownKeys = fc.dictionary(nastyString, nastyValue, { minKeys: 1, maxKeys: 2 });
+
+/** `value` one time in ten, else undefined (fc.option's freq is the other way round: nil 1/freq). */
+function rarely<T>(value: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
+  return fc.oneof({ weight: 9, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: value });
+}
+
 /**
  * An object with some of `fields` (each mostly plausible, now and then hostile; the `required` ones
  * always there), and with `extraKeys` sometimes an unknown key or two. Most objects then have no bad
@@ -89,12 +97,7 @@ export function mutatedObject(
     const value = fc.oneof({ weight: 25, arbitrary: plausible }, { weight: 1, arbitrary: nastyValue });
     return [key, required.includes(key) ? value : fc.option(value, { nil: undefined, freq: 3 })] as const;
   });
-  const extra = opts.extraKeys
-    ? fc.option(fc.dictionary(nastyString, nastyValue, { minKeys: 1, maxKeys: 2 }), {
-        nil: undefined,
-        freq: 10,
-      })
-    : fc.constant(undefined);
+  const extra = opts.extraKeys ? rarely(unknownKeys) : fc.constant(undefined);
   return fc
     .tuple(fc.record(Object.fromEntries(entries) as Record<string, fc.Arbitrary<unknown>>), extra)
     .map(([known, unknownKeys]) => {
@@ -207,55 +210,67 @@ export function taskBody(model: string): fc.Arbitrary<Record<string, unknown>> {
     },
     { required: ['model', 'messages'] },
   );
-  return mutatedObject(
+  const batchInput = mutatedObject(
     {
-      type: fc.constantFrom('chat', 'batch', 'chain'),
-      input: fc.oneof(
-        chatInput,
-        mutatedObject(
-          {
-            requests: fc.array(chatInput, { minLength: 1, maxLength: 3 }),
-            concurrency: fc.integer({ min: 1, max: 8 }),
-          },
-          { required: ['requests'] },
-        ),
-        mutatedObject(
-          {
-            model: fc.constant(model),
-            steps: fc.array(
-              mutatedObject({ prompt: fc.string({ minLength: 1, maxLength: 20 }) }, { required: ['prompt'] }),
-              { minLength: 1, maxLength: 3 },
-            ),
-          },
-          { required: ['model', 'steps'] },
-        ),
-      ),
-      webhookUrl: fc.oneof(
-        fc.constantFrom(
-          'http://127.0.0.1:9/x',
-          'http://169.254.169.254/latest/meta-data/',
-          'file:///etc/passwd',
-          'https://example.com/hook',
-          'gopher://127.0.0.1:6379/_FLUSHALL',
-        ),
-        // IP literals and localhost only: a host name would send a DNS query off the machine.
-        fc
-          .tuple(
-            fc.constantFrom('http', 'https', 'ftp'),
-            fc.oneof(
-              fc.ipV4(),
-              fc.ipV6().map((ip) => `[${ip}]`),
-              fc.constant('localhost'),
-            ),
-            fc.integer({ min: 1, max: 65_535 }),
-            fc.webPath(),
-          )
-          .map(([scheme, host, port, path]) => `${scheme}://${host}:${port}${path}`),
-        nastyString,
+      requests: fc.array(chatInput, { minLength: 1, maxLength: 3 }),
+      concurrency: fc.integer({ min: 1, max: 8 }),
+    },
+    { required: ['requests'] },
+  );
+  const chainInput = mutatedObject(
+    {
+      model: fc.constant(model),
+      steps: fc.array(
+        mutatedObject({ prompt: fc.string({ minLength: 1, maxLength: 20 }) }, { required: ['prompt'] }),
+        { minLength: 1, maxLength: 3 },
       ),
     },
-    { required: ['type', 'input'], extraKeys: true },
+    { required: ['model', 'steps'] },
   );
+  // A type with its own kind of input (mostly), so bodies get past the type check into the handlers.
+  const typed = fc.oneof(
+    { weight: 3, arbitrary: fc.record({ type: fc.constant('chat'), input: chatInput }) },
+    { weight: 3, arbitrary: fc.record({ type: fc.constant('batch'), input: batchInput }) },
+    { weight: 3, arbitrary: fc.record({ type: fc.constant('chain'), input: chainInput }) },
+    { weight: 1, arbitrary: fc.record({ type: nastyValue, input: fc.oneof(chatInput, nastyValue) }) },
+  );
+  const webhookUrl = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom('https://93.184.215.14/hook', 'http://198.41.0.4:8080/x?y=1') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        'http://127.0.0.1:9/x',
+        'http://169.254.169.254/latest/meta-data/',
+        'file:///etc/passwd',
+        'gopher://127.0.0.1:6379/_FLUSHALL',
+      ),
+    },
+    // IP literals and localhost only: a host name would send a DNS query off the machine.
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom('http', 'https', 'ftp'),
+          fc.oneof(
+            fc.ipV4(),
+            fc.ipV6().map((ip) => `[${ip}]`),
+            fc.constant('localhost'),
+          ),
+          fc.integer({ min: 1, max: 65_535 }),
+          fc.webPath(),
+        )
+        .map(([scheme, host, port, path]) => `${scheme}://${host}:${port}${path}`),
+    },
+    { weight: 1, arbitrary: nastyString },
+  );
+  const extra = rarely(unknownKeys);
+  return fc
+    .tuple(typed, fc.option(webhookUrl, { nil: undefined, freq: 2 }), extra)
+    .map(([body, hook, unknownKeys]) => ({
+      ...unknownKeys,
+      ...body,
+      ...(hook === undefined ? {} : { webhookUrl: hook }),
+    }));
 }
 
 /** Path segments for ids: traversal, encodings, NULs, huge, unicode. */
