@@ -77,32 +77,44 @@ export async function prepareGateway(opts: {
     ...benchLimits(),
   };
   const url = `http://127.0.0.1:${port}`;
-  // Ready when /health answers: at the bench's log level the "listening" line is not printed.
-  const api = await startProcess(
-    'gateway',
-    [
-      ...opts.pin,
-      process.execPath,
-      ...GATEWAY_NODE_OPTIONS,
-      ...(opts.nodeArgs ?? []),
-      opts.entry ?? process.env.BENCH_GATEWAY_ENTRY ?? 'dist/apps/api/src/main.js',
-    ],
-    async () => (await fetch(`${url}/health`)).ok,
-    env,
-  );
-  const headers = { authorization: `Bearer ${await createApiKey(url)}` };
-  return {
-    url,
-    headers,
-    process: api,
-    async cleanup() {
-      await api.stop();
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await c.end();
-    },
+  const dropDatabase = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await c.end();
   };
+  let api: Started | undefined;
+  try {
+    // Ready when /health answers: at the bench's log level the "listening" line is not printed.
+    api = await startProcess(
+      'gateway',
+      [
+        ...opts.pin,
+        process.execPath,
+        ...GATEWAY_NODE_OPTIONS,
+        ...(opts.nodeArgs ?? []),
+        opts.entry ?? process.env.BENCH_GATEWAY_ENTRY ?? 'dist/apps/api/src/main.js',
+      ],
+      async () => (await fetch(`${url}/health`)).ok,
+      env,
+    );
+    const started = api;
+    const headers = { authorization: `Bearer ${await createApiKey(url)}` };
+    return {
+      url,
+      headers,
+      process: started,
+      async cleanup() {
+        await started.stop();
+        await dropDatabase();
+      },
+    };
+  } catch (error) {
+    // a gateway that did not start must not leave its database behind
+    await api?.stop();
+    await dropDatabase();
+    throw error;
+  }
 }
 
 /**

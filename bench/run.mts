@@ -3,7 +3,8 @@
  * Starts mock upstreams (instant and 50 ms; JSON and SSE), a bare Node proxy, and the built gateway (api +
  * its real hot path: API-key auth, Redis request and token limits, cache miss path, router, usage events),
  * then drives each with autocannon at 50 and 64 connections and prints markdown tables: throughput and
- * latency side by side, stream time to first token, and RSS with 1,000 concurrent open streams.
+ * latency side by side, stream time to first token, and RSS with 1,000 concurrent open streams (on the
+ * gateway after those runs, and on a fresh one).
  * Needs PostgreSQL/Redis as for `npm start` (DATABASE_URL / REDIS_URL; a throwaway database is created).
  *
  * Options: --duration 10 (s per measured run), --warmup 2 (s, before each run, not measured),
@@ -17,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { GATEWAY_NODE_OPTIONS, prepareGateway, type Gateway } from './gateway-under-test.mts';
-import { measureTtft, openConcurrentStreams } from './streams.mts';
+import { measureTtft, openConcurrentStreams, warmStreams } from './streams.mts';
 import { startProcess, type Started } from './processes.mts';
 
 const { values } = parseArgs({
@@ -130,8 +131,8 @@ async function main(): Promise<void> {
     };
     await mock('mock-instant', 4410);
     await mock('mock-50ms', 4411, ['--delay-ms', '50']);
-    // 50 chunks, 100 ms apart: each stream stays open 5 s, so all of them are open at once
-    await mock('mock-streaming', 4412, ['--chunks', '50', '--chunk-interval-ms', '100']);
+    // 30 chunks, 250 ms apart: each stream stays open 7.5 s, so all of them are open at once
+    await mock('mock-streaming', 4412, ['--chunks', '30', '--chunk-interval-ms', '250']);
     const proxies: Record<number, Started> = {};
     for (const [port, upstream] of [
       [4420, 4410],
@@ -198,17 +199,26 @@ async function main(): Promise<void> {
       `| **added** | **${(ttftGateway.p50 - ttftDirect.p50).toFixed(2)}** | ${(ttftGateway.p99 - ttftDirect.p99).toFixed(2)} | |`,
     );
 
+    // After the load runs (V8 has grown the heap under them) and again on a fresh process (the streams' own cost).
     const count = Number(values.streams);
-    const gw = gateway;
-    const streams = await openConcurrentStreams(`${gw.url}/v1/chat/completions`, gw.headers, count, () =>
-      gw.process.rssMb(),
-    );
+    const streamsOn = async (gw: Gateway, label: string): Promise<string> => {
+      const s = await openConcurrentStreams(`${gw.url}/v1/chat/completions`, gw.headers, count, () =>
+        gw.process.rssMb(),
+      );
+      return `| ${label} | ${s.completed} | ${s.failed} | ${s.maxOpen} | ${s.rssBeforeMb.toFixed(0)} | **${s.peakRssMb.toFixed(0)}** |`;
+    };
+    const afterLoad = await streamsOn(gateway, 'gateway, after the runs above');
+    await gateway.cleanup();
+    gateway = await prepareGateway({ pin, instantPort: 4410, slowPort: 4411, streamingPort: 4412 });
+    // warmed (2 s of requests, 300 streams) so that opening 1,000 streams is not slowed by the JIT
+    await drive(`${gateway.url}/v1/chat/completions`, 50, gateway.headers, body, 2);
+    await warmStreams(`${gateway.url}/v1/chat/completions`, gateway.headers, 300);
+    const fresh = await streamsOn(gateway, 'gateway, fresh process (warmed up 2 s)');
     console.log(
-      `\n| ${count.toLocaleString('en')} concurrent streams (5 s each) | completed | failed | open at once (max) | gateway RSS before MB | peak RSS MB |\n|---|---|---|---|---|---|`,
+      `\n| ${count.toLocaleString('en')} concurrent streams (7.5 s each, 4 chunks/s) | completed | failed | open at once (max) | RSS before MB | peak RSS MB |\n|---|---|---|---|---|---|`,
     );
-    console.log(
-      `| gateway | ${streams.completed} | ${streams.failed} | ${streams.maxOpen} | ${streams.rssBeforeMb.toFixed(0)} | **${streams.peakRssMb.toFixed(0)}** |`,
-    );
+    console.log(afterLoad);
+    console.log(fresh);
     console.log(`\ngateway node options: ${GATEWAY_NODE_OPTIONS.join(' ')}`);
   } finally {
     await gateway?.cleanup();

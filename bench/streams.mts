@@ -48,6 +48,17 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** Runs `count` short streams, 10 at a time, so the JIT has compiled the streaming code path. */
+export async function warmStreams(
+  url: string,
+  headers: Record<string, string>,
+  count: number,
+): Promise<void> {
+  for (let i = 0; i < count; i += 10) {
+    await Promise.all(Array.from({ length: 10 }, () => oneStream(url, headers, 'bench-instant')));
+  }
+}
+
 /**
  * Time to first token, one stream at a time (no queueing in the number). The streaming code path is
  * warmed first (`warmup` streams, 10 at a time) so the JIT has compiled it, as in a serving process.
@@ -58,9 +69,7 @@ export async function measureTtft(
   count: number,
   warmup = 300,
 ): Promise<{ p50: number; p99: number; failed: number }> {
-  for (let i = 0; i < warmup; i += 10) {
-    await Promise.all(Array.from({ length: 10 }, () => oneStream(url, headers, 'bench-instant')));
-  }
+  await warmStreams(url, headers, warmup);
   const samples: number[] = [];
   let failed = 0;
   for (let i = 0; i < count; i++) {

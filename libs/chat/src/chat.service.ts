@@ -156,10 +156,10 @@ export class ChatService {
             request,
           })
         : undefined;
-    const [hit] = await Promise.all([
-      plan.lookup && key ? this.cache.lookup(key) : undefined,
-      context.budgetChecked ? undefined : this.budget.assertWithinBudget(context.caller),
-    ]);
+    const lookup = plan.lookup && key ? this.cache.lookup(key) : undefined;
+    const budget = context.budgetChecked ? undefined : this.budget.assertWithinBudget(context.caller);
+    // the common case (no lookup, budget checked by the guard) waits for nothing
+    const [hit] = lookup || budget ? await Promise.all([lookup, budget]) : [undefined];
     report.cache = hit ? 'hit' : plan.lookup ? 'miss' : 'bypass';
     return { key, store: plan.store, hit };
   }
