@@ -1,4 +1,5 @@
 import { AppConfig } from '@app/config';
+import { REDIS_CLIENT } from '@app/redis';
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -11,9 +12,11 @@ import { AUTH_ENTITIES } from './auth.entities';
 import { AuthGuard } from './authorization/auth.guard';
 import { CallerLimitsModule } from './limits/caller-limits.module';
 import { CallerLimitsService } from './limits/caller-limits.service';
+import { CallerRateStorage } from './limits/caller-rate.storage';
 import { CallerThrottlerGuard } from './limits/caller-throttler.guard';
 import { MINUTE_MS } from './limits/rate-windows';
-import { RedisThrottlerStorage } from './limits/redis-throttler.storage';
+import { LoginFailureStore } from './login-throttle/login-failure.store';
+import { loginFailureStoreFor } from './login-throttle/login-failure-stores';
 import { LoginThrottleService } from './login-throttle/login-throttle.service';
 import { PasswordHasher } from './passwords/password-hasher';
 import { principalOf } from './principal/request-principal';
@@ -48,8 +51,8 @@ import { UsersService } from './users/users.service';
     CallerLimitsModule,
     ThrottlerModule.forRootAsync({
       imports: [CallerLimitsModule],
-      inject: [RedisThrottlerStorage, CallerLimitsService],
-      useFactory: (storage: RedisThrottlerStorage, limits: CallerLimitsService): ThrottlerModuleOptions => ({
+      inject: [CallerRateStorage, CallerLimitsService],
+      useFactory: (storage: CallerRateStorage, limits: CallerLimitsService): ThrottlerModuleOptions => ({
         storage,
         throttlers: [
           {
@@ -66,6 +69,7 @@ import { UsersService } from './users/users.service';
     PasswordHasher,
     AccessTokenService,
     RefreshTokenService,
+    { provide: LoginFailureStore, inject: [AppConfig, REDIS_CLIENT], useFactory: loginFailureStoreFor },
     LoginThrottleService,
     SessionService,
     UsersService,

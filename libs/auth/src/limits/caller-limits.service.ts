@@ -1,32 +1,27 @@
 import { DomainException, ErrorCode } from '@app/common';
 import { AppConfig } from '@app/config';
-import { REDIS_CLIENT, RedisLuaScript } from '@app/redis';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../principal/principal';
 import { errorMessage, ThrottledWarning } from '../shared/throttled-warning';
 import { resolveCallerLimits, trackerFor, type CallerLimits } from './caller-limits';
 import { rateLimitHeaders } from './rate-limit-headers';
-import { MINUTE_MS, tokenWindows, type TokenWindows } from './rate-windows';
-import { TOKEN_CHARGE_SCRIPT } from './token-charge.script';
+import { tokenWindows, type TokenWindows } from './rate-windows';
 import { exceededTokenBudget, type TokenUsage } from './token-budget';
-
-/** Recorded usage outlives its window by this much (clock skew between instances). */
-const KEY_GRACE_MS = MINUTE_MS;
+import { TokenUsageStore } from './token-usage.store';
 
 /**
  * Per-caller token budgets (per minute and per UTC day, per user or API key), shared by every api and
- * worker process through Redis. Before a chat call: `assertWithinTokenBudget` (one round-trip), or mark
- * the route @EnforceTokenBudget() to have the throttler guard check it in its own round-trip. After the
- * call: `recordTokens` with the real usage (one round-trip, never throws: fire and forget).
+ * worker process through a TokenUsageStore (Redis; process memory in embedded mode). Before a chat
+ * call: `assertWithinTokenBudget` (one round-trip), or mark the route @EnforceTokenBudget() to have the
+ * throttler guard check it in its own round-trip. After the call: `recordTokens` with the real usage
+ * (one round-trip, never throws: fire and forget).
  */
 @Injectable()
 export class CallerLimitsService {
   private readonly warning = new ThrottledWarning(new Logger(CallerLimitsService.name));
-  private readonly chargeScript = new RedisLuaScript(TOKEN_CHARGE_SCRIPT);
 
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly tokens: TokenUsageStore,
     private readonly config: AppConfig,
   ) {}
 
@@ -46,8 +41,7 @@ export class CallerLimitsService {
     const windows = this.tokenWindowsFor(principal, now);
     let usage: TokenUsage;
     try {
-      const [minute, day] = await this.redis.mget(windows.minuteKey, windows.dayKey);
-      usage = { minute: Number(minute ?? 0), day: Number(day ?? 0) };
+      usage = await this.tokens.read(windows);
     } catch (error) {
       this.failOpenOrThrow(error);
       return;
@@ -79,11 +73,7 @@ export class CallerLimitsService {
     if (!Number.isFinite(amount) || amount <= 0) return;
     const windows = this.tokenWindowsFor(principal);
     try {
-      await this.chargeScript.run(
-        this.redis,
-        [windows.minuteKey, windows.dayKey],
-        [amount, windows.minuteResetMs + KEY_GRACE_MS, windows.dayResetMs + KEY_GRACE_MS],
-      );
+      await this.tokens.charge(windows, amount);
     } catch (error) {
       this.warning.warn(`token usage not recorded: ${errorMessage(error)}`);
     }

@@ -28,7 +28,7 @@ import { CallerLimitsService } from './caller-limits.service';
 import { ENFORCE_TOKEN_BUDGET } from './enforce-token-budget.decorator';
 import { rateLimitHeaders } from './rate-limit-headers';
 import { requestCounterKey } from './rate-windows';
-import { RedisThrottlerStorage, type RateHit } from './redis-throttler.storage';
+import { CallerRateStorage, type RateHit } from './caller-rate.storage';
 
 /** One throttler as a route's decorators (@SkipThrottle, @Throttle...) configure it. */
 interface RouteThrottle {
@@ -44,9 +44,10 @@ interface RouteThrottle {
 /**
  * Requests per minute per caller, after the auth guard: keyed by user id or API key id (client IP on
  * public routes), limited by role with per-user/per-key overrides, shared across api instances through
- * RedisThrottlerStorage (one round-trip). Answers carry RateLimit-* headers; over the limit it is a 429
- * with Retry-After in the project's error format. Routes marked @EnforceTokenBudget() also have the
- * caller's token budget checked in that same round-trip. @SkipThrottle() exempts a route (health).
+ * RedisThrottlerStorage (one round-trip; MemoryThrottlerStorage in embedded mode). Answers carry
+ * RateLimit-* headers; over the limit it is a 429 with Retry-After in the project's error format. Routes
+ * marked @EnforceTokenBudget() also have the caller's token budget checked in that same round-trip.
+ * @SkipThrottle() exempts a route (health).
  */
 @Injectable()
 export class CallerThrottlerGuard extends ThrottlerGuard {
@@ -57,7 +58,7 @@ export class CallerThrottlerGuard extends ThrottlerGuard {
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
-    private readonly redisStorage: RedisThrottlerStorage,
+    private readonly rateStorage: CallerRateStorage,
     private readonly limits: CallerLimitsService,
     private readonly config: AppConfig,
   ) {
@@ -145,7 +146,7 @@ export class CallerThrottlerGuard extends ThrottlerGuard {
     const windows = tokenLimited && principal ? this.limits.tokenWindowsFor(principal, now) : undefined;
     let hit: RateHit;
     try {
-      hit = await this.redisStorage.hit(key, ttl, limit, blockDuration, windows);
+      hit = await this.rateStorage.hit(key, ttl, limit, blockDuration, windows);
     } catch (error) {
       this.limits.failOpenOrThrow(error);
       return true;

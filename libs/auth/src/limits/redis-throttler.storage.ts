@@ -1,21 +1,7 @@
 import { RedisLuaScript } from '@app/redis';
-import type { ThrottlerStorage } from '@nestjs/throttler';
 import type Redis from 'ioredis';
+import { CallerRateStorage, type RateHit, type TokenKeys } from './caller-rate.storage';
 import { RATE_HIT_SCRIPT } from './rate-hit.script';
-import type { TokenUsage } from './token-budget';
-
-/** @nestjs/throttler's record type (not exported by the package itself). */
-export type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
-
-export interface RateHit {
-  record: ThrottlerStorageRecord;
-  /** ms until the request window resets */
-  windowLeftMs: number;
-  /** ms until a blocked caller may try again (0 when not blocked) */
-  retryAfterMs: number;
-  /** the caller's recorded token usage, when token keys were given */
-  tokens?: TokenUsage;
-}
 
 /**
  * @nestjs/throttler storage in Redis, so a limit holds across every api instance: one Lua script, one
@@ -23,19 +9,11 @@ export interface RateHit {
  * to reset). `hit` can read the caller's token usage in the same script (see CallerThrottlerGuard).
  * The caller prefixes keys; give the client no ioredis `keyPrefix`.
  */
-export class RedisThrottlerStorage implements ThrottlerStorage {
+export class RedisThrottlerStorage extends CallerRateStorage {
   private readonly script = new RedisLuaScript(RATE_HIT_SCRIPT);
 
-  constructor(private readonly redis: Redis) {}
-
-  async increment(
-    key: string,
-    ttl: number,
-    limit: number,
-    blockDuration: number,
-    _throttlerName: string,
-  ): Promise<ThrottlerStorageRecord> {
-    return (await this.hit(key, ttl, limit, blockDuration)).record;
+  constructor(private readonly redis: Redis) {
+    super();
   }
 
   async hit(
@@ -43,7 +21,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     ttlMs: number,
     limit: number,
     blockDurationMs: number,
-    tokenKeys?: { minuteKey: string; dayKey: string },
+    tokenKeys?: TokenKeys,
   ): Promise<RateHit> {
     const keys = [key, `${key}:block`];
     if (tokenKeys) keys.push(tokenKeys.minuteKey, tokenKeys.dayKey);
