@@ -36,6 +36,10 @@ export async function prepareGateway(opts: {
   port?: number;
   /** default: BENCH_GATEWAY_LOG_LEVEL, else warn */
   logLevel?: string;
+  /** server.processes (a number or auto): api processes sharing the port; default 1 */
+  processes?: string;
+  /** more environment for the api (e.g. MPB__ keys) */
+  env?: NodeJS.ProcessEnv;
 }): Promise<Gateway> {
   const port = opts.port ?? 4430;
   const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -67,6 +71,8 @@ export async function prepareGateway(opts: {
     HOST: '127.0.0.1',
     LOG_LEVEL: opts.logLevel ?? process.env.BENCH_GATEWAY_LOG_LEVEL ?? 'warn',
     WORKER_HEALTH_PORT: '0',
+    // unset for one process: builds older than server.processes refuse the key
+    ...(opts.processes && opts.processes !== '1' ? { MPB__server__processes: opts.processes } : {}),
     MPB__providers: JSON.stringify([
       deployment('mock-instant', opts.instantPort, 'bench-instant'),
       deployment('mock-50ms', opts.slowPort, 'bench-50ms'),
@@ -75,6 +81,7 @@ export async function prepareGateway(opts: {
     MPB__auth__bootstrapAdminEmail: ADMIN_EMAIL,
     MPB__auth__bootstrapAdminPassword: ADMIN_PASSWORD,
     ...benchLimits(),
+    ...opts.env,
   };
   const url = `http://127.0.0.1:${port}`;
   const dropDatabase = async (): Promise<void> => {
@@ -99,6 +106,9 @@ export async function prepareGateway(opts: {
       env,
     );
     const started = api;
+    // a cluster answers once its first process listens: wait for all of them
+    if ((opts.processes ?? '1') !== '1')
+      await waitFor(() => /api cluster: \d+ processes listening/.test(started.output()));
     const headers = { authorization: `Bearer ${await createApiKey(url)}` };
     return {
       url,
@@ -114,6 +124,14 @@ export async function prepareGateway(opts: {
     await api?.stop();
     await dropDatabase();
     throw error;
+  }
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('the gateway cluster did not start all its processes');
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

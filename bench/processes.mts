@@ -5,7 +5,7 @@ export interface Started {
   name: string;
   pid: number;
   output(): string;
-  /** resident set size now, from /proc */
+  /** resident set size now, from /proc: the process and its descendants (an api cluster's workers) */
   rssMb(): number;
   stop(): Promise<void>;
 }
@@ -35,11 +35,7 @@ export function startProcess(
         name,
         pid: child.pid ?? 0,
         output: () => output,
-        rssMb: () => {
-          const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-          const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-          return kb / 1024;
-        },
+        rssMb: () => processTree(child.pid ?? 0).reduce((sum, pid) => sum + rssKb(pid), 0) / 1024,
         stop: () =>
           new Promise((done) => {
             if (child.exitCode !== null) return done();
@@ -71,4 +67,27 @@ export function startProcess(
       if (!resolved) reject(new Error(`${name} exited with ${code}:\n${output}`));
     });
   });
+}
+
+/** A process and all its descendants (an api cluster: the primary and its workers). */
+export function processTree(pid: number): number[] {
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    try {
+      const children = readFileSync(`/proc/${tree[i]}/task/${tree[i]}/children`, 'utf8').trim();
+      if (children) tree.push(...children.split(' ').map(Number));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return tree;
+}
+
+function rssKb(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
 }

@@ -19,7 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { GATEWAY_NODE_OPTIONS, prepareGateway, type Gateway } from './gateway-under-test.mts';
 import { measureTtft, openConcurrentStreams, warmStreams } from './streams.mts';
-import { startProcess, type Started } from './processes.mts';
+import { processTree, startProcess, type Started } from './processes.mts';
 
 const { values } = parseArgs({
   options: {
@@ -29,12 +29,15 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50,64' },
     streams: { type: 'string', default: '1000' },
     'ttft-samples': { type: 'string', default: '500' },
+    'gateway-processes': { type: 'string', default: '1' },
   },
 });
 const duration = Number(values.duration);
 const warmup = Number(values.warmup);
 const connectionCounts = values.connections.split(',').map(Number);
 const pin = values.pin ? ['taskset', '-c', '1'] : [];
+/** server.processes of the gateway (a number or auto); the bare proxy is always one process */
+const gatewayProcesses = values['gateway-processes'];
 if (values.pin) execFileSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
 
 interface Row {
@@ -72,10 +75,18 @@ async function drive(
   });
 }
 
-/** utime + stime of a process's main thread, in ms. */
+/** utime + stime of the main threads of a process and its descendants (an api cluster's workers), in ms. */
 function mainThreadCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  let ms = 0;
+  for (const id of processTree(pid)) {
+    try {
+      const fields = readFileSync(`/proc/${id}/task/${id}/stat`, 'utf8').split(') ')[1].split(' ');
+      ms += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return ms;
 }
 
 /** A warm-up run (not measured: the JIT, pools and caches settle), then the measured run. */
@@ -117,7 +128,7 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(
         ' ',
-      )}, node ${process.version}, duration ${duration} s (+${warmup} s warm-up) per run${values.pin ? ', pinned' : ''}\n`,
+      )}, node ${process.version}, duration ${duration} s (+${warmup} s warm-up) per run${values.pin ? ', pinned' : ''}, gateway server.processes ${gatewayProcesses} (bare proxy: 1 process)\n`,
   );
   try {
     const mock = async (name: string, port: number, extra: string[] = []): Promise<Started> => {
@@ -153,7 +164,14 @@ async function main(): Promise<void> {
       );
       started.push(proxies[port]);
     }
-    gateway = await prepareGateway({ pin, instantPort: 4410, slowPort: 4411, streamingPort: 4412 });
+    const gatewayOptions = {
+      pin,
+      instantPort: 4410,
+      slowPort: 4411,
+      streamingPort: 4412,
+      processes: gatewayProcesses,
+    };
+    gateway = await prepareGateway(gatewayOptions);
     started.push(gateway.process);
 
     const rows: Row[] = [];
@@ -209,7 +227,7 @@ async function main(): Promise<void> {
     };
     const afterLoad = await streamsOn(gateway, 'gateway, after the runs above');
     await gateway.cleanup();
-    gateway = await prepareGateway({ pin, instantPort: 4410, slowPort: 4411, streamingPort: 4412 });
+    gateway = await prepareGateway(gatewayOptions);
     // warmed (2 s of requests, 300 streams) so that opening 1,000 streams is not slowed by the JIT
     await drive(`${gateway.url}/v1/chat/completions`, 50, gateway.headers, body, 2);
     await warmStreams(`${gateway.url}/v1/chat/completions`, gateway.headers, 300);
@@ -219,7 +237,9 @@ async function main(): Promise<void> {
     );
     console.log(afterLoad);
     console.log(fresh);
-    console.log(`\ngateway node options: ${GATEWAY_NODE_OPTIONS.join(' ')}`);
+    console.log(
+      `\ngateway node options: ${GATEWAY_NODE_OPTIONS.join(' ')}; server.processes ${gatewayProcesses}; CPU and RSS are summed over its processes`,
+    );
   } finally {
     await gateway?.cleanup();
     await stopAll();

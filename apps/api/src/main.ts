@@ -1,11 +1,24 @@
 import 'reflect-metadata';
 import { exitGracefullyOnSignals, exitOnStartupFailure } from '@app/common';
 import { loadConfigOrExit } from '@app/config';
-import { Logger } from '@nestjs/common';
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import cluster from 'node:cluster';
+import { apiProcessCount, runApiCluster } from './cluster/api-cluster';
+import { serveClusterMetrics } from './cluster/cluster-metrics';
 import { createApiApp } from './create-api-app';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
+  const processes = apiProcessCount(config.server.processes);
+  if (processes > 1 && cluster.isPrimary) {
+    const { shutdownTimeoutMs } = config.server;
+    serveClusterMetrics();
+    return runApiCluster({
+      processes,
+      shutdownTimeoutMs,
+      logger: new ConsoleLogger('ApiCluster', { json: true }),
+    });
+  }
   const app = await createApiApp(config);
   await app.listen({ port: config.server.port, host: config.server.host });
   const logger = new Logger('Api');

@@ -43,6 +43,15 @@ export class ServerConfig {
   @IsBoolean() docs = true;
   /** A `: keep-alive` comment goes out on a stream after this much silence, so proxies keep it (0 = never). */
   @IsInt() @Min(0) streamHeartbeatMs = 15_000;
+  /**
+   * api processes sharing the port (node:cluster): one event loop per process. `auto` = one per CPU the
+   * process may use. 1 = no cluster (one process, as in the tests).
+   */
+  @ValidateIf((_: unknown, value: unknown) => value !== 'auto')
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  processes: number | 'auto' = 1;
 }
 
 export class LoggingConfig {

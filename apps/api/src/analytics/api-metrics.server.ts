@@ -1,11 +1,16 @@
 import { GatewayMetrics, MetricsHttpServer } from '@app/analytics';
 import { AppConfig } from '@app/config';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { metricsSource, type MetricsText } from '../cluster/cluster-metrics';
 
-/** With `analytics.metrics.port` set: GET /metrics on that port, unauthenticated (instead of on the api). */
+/**
+ * With `analytics.metrics.port` set: GET /metrics on that port, unauthenticated (instead of on the api).
+ * `scrape` is what either answers: this process's metrics, or in an api cluster the whole cluster's.
+ */
 @Injectable()
 export class ApiMetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly server: MetricsHttpServer;
+  readonly scrape: () => Promise<MetricsText>;
   /** The port bound, once listening on a separate port. */
   port: number | undefined;
 
@@ -13,7 +18,8 @@ export class ApiMetricsServer implements OnApplicationBootstrap, OnApplicationSh
     private readonly config: AppConfig,
     metrics: GatewayMetrics,
   ) {
-    this.server = new MetricsHttpServer(metrics.registry);
+    this.scrape = metricsSource(metrics.registry);
+    this.server = new MetricsHttpServer(this.scrape);
   }
 
   async onApplicationBootstrap(): Promise<void> {

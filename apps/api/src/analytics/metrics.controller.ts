@@ -1,4 +1,3 @@
-import { GatewayMetrics } from '@app/analytics';
 import { RequireScopes, Roles } from '@app/auth';
 import { DomainException } from '@app/common';
 import { AppConfig } from '@app/config';
@@ -14,6 +13,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ApiMetricsServer } from './api-metrics.server';
 
 /**
  * Prometheus metrics on the api port, admin only (for a scraper: an admin's API key with the
@@ -29,20 +29,22 @@ import type { FastifyReply } from 'fastify';
 @Controller('metrics')
 export class MetricsController {
   constructor(
-    private readonly metrics: GatewayMetrics,
+    private readonly metrics: ApiMetricsServer,
     private readonly config: AppConfig,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Prometheus metrics of this api process (text exposition format)' })
+  @ApiOperation({
+    summary:
+      'Prometheus metrics of the api (text exposition format); with server.processes > 1, of all its processes',
+  })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text format', schema: { type: 'string' } })
   @ApiNotFoundResponse({ description: 'Metrics are off, or served on analytics.metrics.port' })
   async scrape(@Res() reply: FastifyReply): Promise<void> {
     const { enabled, port } = this.config.analytics.metrics;
     if (!enabled || port !== 0) throw DomainException.notFound('Metrics');
-    const registry = this.metrics.registry;
-    const body = await registry.metrics();
-    void reply.status(200).header('content-type', registry.contentType).send(body);
+    const { body, contentType } = await this.metrics.scrape();
+    void reply.status(200).header('content-type', contentType).send(body);
   }
 }

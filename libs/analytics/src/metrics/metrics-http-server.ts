@@ -2,6 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
+/** What a scrape answers: a registry's metrics, or text from elsewhere (an api cluster's aggregate). */
+export type MetricsSource = Registry | (() => Promise<{ body: string; contentType: string }>);
+
 /**
  * GET /metrics on its own port, without authentication (`analytics.metrics.port` / `workerPort`): for a
  * scraper on an internal network. Anything else is a 404.
@@ -9,7 +12,14 @@ import type { Registry } from 'prom-client';
 export class MetricsHttpServer {
   private server: Server | undefined;
 
-  constructor(private readonly registry: Registry) {}
+  private readonly scrape: () => Promise<{ body: string; contentType: string }>;
+
+  constructor(source: MetricsSource) {
+    this.scrape =
+      typeof source === 'function'
+        ? source
+        : async () => ({ body: await source.metrics(), contentType: source.contentType });
+  }
 
   async listen(port: number, host: string): Promise<number> {
     const server = createServer((req, res) => {
@@ -18,8 +28,8 @@ export class MetricsHttpServer {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
         return;
       }
-      this.registry.metrics().then(
-        (body) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(body),
+      this.scrape().then(
+        ({ body, contentType }) => res.writeHead(200, { 'content-type': contentType }).end(body),
         () => res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n'),
       );
     });
