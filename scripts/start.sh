@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# The start command: installs dependencies, makes PostgreSQL and Redis available, runs migrations and
-# starts the api (port 3000) and one worker. Ctrl-C stops both.
+# The start command: installs dependencies, then
+#  - full mode (PostgreSQL and Redis answer, DATABASE_URL/REDIS_URL are set, or MPB_MODE=full): makes
+#    PostgreSQL and Redis available (starts or apt-installs local ones), runs migrations and starts the api
+#    (port 3000) and one worker;
+#  - embedded mode (neither server answers and none is configured, or MPB_MODE=embedded): one process with
+#    an in-process PostgreSQL (PGlite, data in .data/embedded) and no Redis.
+# Ctrl-C stops everything.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -14,11 +19,28 @@ if [ ! -f .env ]; then
   log "generated a JWT secret in .env"
 fi
 set -a; source .env; set +a
-export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/manus_gateway}"
-export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 
 db_host_port() { node -e 'const u=new URL(process.argv[1]); console.log(`${u.hostname} ${u.port||5432}`)' "$1"; }
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+if [ -z "${MPB_MODE:-}" ]; then
+  if [ -n "${DATABASE_URL:-}${REDIS_URL:-}" ] || port_open 127.0.0.1 5432 || port_open 127.0.0.1 6379; then
+    MPB_MODE=full
+  else
+    MPB_MODE=embedded
+  fi
+fi
+export MPB_MODE
+if [ "$MPB_MODE" = embedded ]; then
+  log "no PostgreSQL or Redis found or configured: embedded mode (one process; MPB_MODE=full ./scripts/start.sh installs and uses the servers)"
+  log "building"; npm run --silent build
+  # The api process runs the worker too; it migrates on start. exec: Ctrl-C reaches it directly.
+  export NODE_OPTIONS="${NODE_OPTIONS:---max-semi-space-size=16}"
+  exec node dist/apps/api/src/main.js
+fi
+
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/manus_gateway}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 
 ensure_postgres() {
   read -r host port < <(db_host_port "$DATABASE_URL")

@@ -1,5 +1,4 @@
 import {
-  bullmqPrefix,
   USAGE_MAINTENANCE_QUEUE,
   USAGE_QUEUE,
   UsageBatchProducer,
@@ -8,8 +7,8 @@ import {
   type UsageReport,
 } from '@app/analytics';
 import { typeormOptions } from '@app/database';
+import { createQueue } from '@app/redis';
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { UsageRetentionJob } from '../../apps/worker/src/analytics/usage-retention.job';
 import { signTestAccessToken } from '../support/auth';
@@ -166,10 +165,7 @@ describe('analytics: durability', () => {
   });
 
   it('purges raw rows past retention on a schedule, keeping the rollups', async () => {
-    const scheduler = new Queue(USAGE_MAINTENANCE_QUEUE, {
-      connection: bed.worker.get(UsageBatchProducer).connection,
-      prefix: bullmqPrefix(bed.apiConfig.redis.keyPrefix),
-    });
+    const scheduler = createQueue(USAGE_MAINTENANCE_QUEUE, bed.worker.get(UsageBatchProducer).connection);
     const schedulers = await scheduler.getJobSchedulers();
     await scheduler.close();
     expect(schedulers).toEqual([

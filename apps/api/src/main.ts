@@ -1,14 +1,16 @@
 import 'reflect-metadata';
 import { exitGracefullyOnSignals, exitOnStartupFailure } from '@app/common';
-import { loadConfigOrExit } from '@app/config';
+import { isEmbedded, loadConfigOrExit } from '@app/config';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import cluster from 'node:cluster';
 import { apiProcessCount, runApiCluster } from './cluster/api-cluster';
 import { serveClusterMetrics } from './cluster/cluster-metrics';
 import { createApiApp } from './create-api-app';
+import { runEmbedded } from './embedded/run-embedded';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
+  if (isEmbedded(config)) return runEmbedded(config);
   const processes = apiProcessCount(config.server.processes);
   if (processes > 1 && cluster.isPrimary) {
     const { shutdownTimeoutMs } = config.server;

@@ -1,5 +1,5 @@
 import { loggerParams } from '@app/common';
-import { AppConfig, AppConfigModule, configuredSecrets } from '@app/config';
+import { AppConfig, AppConfigModule, configuredSecrets, isEmbedded } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { HealthModule } from '@app/health';
 import { LlmModule } from '@app/llm';
@@ -26,7 +26,8 @@ export class WorkerModule {
         AnalyticsWorkerModule,
         TaskProcessorsModule,
       ],
-      providers: [WorkerHealthServer],
+      // Embedded mode runs the worker inside the api process, whose /health answers for both.
+      providers: isEmbedded(config) ? [] : [WorkerHealthServer],
     };
   }
 }

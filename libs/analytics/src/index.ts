@@ -23,4 +23,3 @@ export * from './nest/analytics.tokens';
 export * from './metrics/metrics-http-server';
 export * from './nest/throttled-warning';
 export * from './writer/rollup-rebuild';
-export * from './ingest/close-redis';

@@ -9,3 +9,4 @@ export * from './error-reply';
 export * from './request-id';
 export * from './logger';
 export * from './graceful-shutdown';
+export * from './process-wide';

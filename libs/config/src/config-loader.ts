@@ -19,6 +19,8 @@ type Plain = Record<string, unknown>;
 const ENV_SHORTCUTS: Record<string, string> = {
   PORT: 'server.port',
   HOST: 'server.host',
+  MPB_MODE: 'mode',
+  MPB_DATA_DIR: 'embedded.dataDir',
   DATABASE_URL: 'database.url',
   REDIS_URL: 'redis.url',
   REDIS_KEY_PREFIX: 'redis.keyPrefix',

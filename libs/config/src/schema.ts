@@ -34,6 +34,18 @@ export type RoutingStrategy = (typeof ROUTING_STRATEGIES)[number];
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true };
 
+/**
+ * `full`: PostgreSQL and Redis servers, any number of api and worker processes. `embedded`: one process
+ * (api + worker) with an in-process PostgreSQL (PGlite) and no Redis: for trying the gateway out.
+ */
+export const RUN_MODES = ['full', 'embedded'] as const;
+export type RunMode = (typeof RUN_MODES)[number];
+
+export class EmbeddedConfig {
+  /** PGlite's data folder (created when missing; survives restarts). */
+  @IsString() @MinLength(1) dataDir = './.data/embedded';
+}
+
 export class ServerConfig {
   @IsInt() @Min(0) @Max(65535) port = 3000;
   @IsString() host = '0.0.0.0';
@@ -348,8 +360,12 @@ export class AnalyticsConfig {
 }
 
 export class AppConfig {
+  @IsIn(RUN_MODES) mode: RunMode = 'full';
+  @ValidateNested() @Type(() => EmbeddedConfig) embedded = new EmbeddedConfig();
   @ValidateNested() @Type(() => ServerConfig) server = new ServerConfig();
   @ValidateNested() @Type(() => LoggingConfig) logging = new LoggingConfig();
+  /** Required in full mode; embedded mode points it at its in-process database (other keys still apply). */
+  @ValidateIf((config: AppConfig) => !isEmbedded(config) || config.database !== undefined)
   @IsDefined({ message: 'section is required' })
   @ValidateNested()
   @Type(() => DatabaseConfig)
@@ -361,4 +377,9 @@ export class AppConfig {
   @ValidateNested() @Type(() => CacheConfig) cache = new CacheConfig();
   @ValidateNested() @Type(() => TasksConfig) tasks = new TasksConfig();
   @ValidateNested() @Type(() => AnalyticsConfig) analytics = new AnalyticsConfig();
+}
+
+/** True when this process runs without Redis on an in-process PostgreSQL (see RUN_MODES). */
+export function isEmbedded(config: Pick<AppConfig, 'mode'>): boolean {
+  return config.mode === 'embedded';
 }

@@ -1,3 +1,4 @@
 export * from './database.module';
 export * from './typeorm-options';
 export * from './run-migrations';
+export * from './embedded/embedded-postgres';

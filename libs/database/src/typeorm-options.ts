@@ -19,6 +19,9 @@ export function typeormOptions(
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
+    // The migrations use core gen_random_uuid(): no extension to install (PGlite could not anyway).
+    installExtensions: false,
+    uuidExtension: 'pgcrypto',
     extra: {
       max: config.poolSize,
       connectionTimeoutMillis: config.connectTimeoutMs,

@@ -1,3 +1,4 @@
+import { AppConfig, isEmbedded } from '@app/config';
 import { REDIS_CLIENT } from '@app/redis';
 import { Inject, Injectable } from '@nestjs/common';
 import {
@@ -21,7 +22,7 @@ export interface Readiness {
   dependencies: DependencyStatus[];
 }
 
-/** Readiness of the process's dependencies (PostgreSQL, Redis), shared by the api and the worker. */
+/** Readiness of the process's dependencies (PostgreSQL, and Redis in full mode), shared by the api and the worker. */
 @Injectable()
 export class ReadinessService {
   constructor(
@@ -29,21 +30,22 @@ export class ReadinessService {
     private readonly typeorm: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly config: AppConfig,
   ) {}
 
   async check(): Promise<Readiness> {
     let result: HealthCheckResult;
     try {
-      result = await this.health.check([
-        () => this.typeorm.pingCheck('database').withTimeout(CHECK_TIMEOUT_MS),
-        () =>
-          this.indicators
-            .check('redis')
-            .attempt(async () => {
-              await this.redis.ping();
-            })
-            .withTimeout(CHECK_TIMEOUT_MS),
-      ]);
+      const database = () => this.typeorm.pingCheck('database').withTimeout(CHECK_TIMEOUT_MS);
+      const redis = () =>
+        this.indicators
+          .check('redis')
+          .attempt(async () => {
+            await this.redis.ping();
+          })
+          .withTimeout(CHECK_TIMEOUT_MS);
+      // Embedded mode has no Redis: the database is the only dependency.
+      result = await this.health.check(isEmbedded(this.config) ? [database] : [database, redis]);
     } catch (error) {
       result = extractResult(error);
     }

@@ -1,11 +1,10 @@
 import { AppConfig } from '@app/config';
 import { DomainException, ErrorCode } from '@app/common';
-import { createRedisClient } from '@app/redis';
-import { Task, TASK_QUEUE, TASK_STATUSES, WEBHOOK_QUEUE, bullmqPrefix, type TaskStatus } from '@app/tasks';
+import { closeQueueConnection, createQueue, openQueueConnection, type QueueConnection } from '@app/redis';
+import { Task, TASK_QUEUE, TASK_STATUSES, WEBHOOK_QUEUE, type TaskStatus } from '@app/tasks';
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Queue } from 'bullmq';
-import type Redis from 'ioredis';
+import type { Queue } from 'bullmq';
 import type { Repository } from 'typeorm';
 
 /** BullMQ job states shown on the dashboard. */
@@ -42,7 +41,7 @@ const REDIS_TIMEOUT_MS = 3_000;
  */
 @Injectable()
 export class AdminQueuesService implements OnApplicationShutdown {
-  private connection?: Redis;
+  private connection?: QueueConnection;
   private queues?: Queue[];
 
   constructor(
@@ -114,16 +113,15 @@ export class AdminQueuesService implements OnApplicationShutdown {
 
   private openQueues(): Queue[] {
     if (!this.queues) {
-      this.connection = createRedisClient(this.config.redis, 'queue', 'admin');
-      const options = { connection: this.connection, prefix: bullmqPrefix(this.config.redis.keyPrefix) };
-      this.queues = [TASK_QUEUE, WEBHOOK_QUEUE].map((name) => new Queue(name, options));
-      for (const queue of this.queues) queue.on('error', () => undefined);
+      const connection = openQueueConnection(this.config, 'admin');
+      this.connection = connection;
+      this.queues = [TASK_QUEUE, WEBHOOK_QUEUE].map((name) => createQueue(name, connection));
     }
     return this.queues;
   }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all((this.queues ?? []).map((queue) => queue.close().catch(() => undefined)));
-    await this.connection?.quit().catch(() => this.connection?.disconnect());
+    await closeQueueConnection(this.connection);
   }
 }

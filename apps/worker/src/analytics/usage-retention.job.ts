@@ -1,15 +1,14 @@
-import {
-  bullmqPrefix,
-  closeRedis,
-  purgeExpiredUsage,
-  USAGE_MAINTENANCE_QUEUE,
-  USAGE_PURGE_JOB,
-} from '@app/analytics';
+import { purgeExpiredUsage, USAGE_MAINTENANCE_QUEUE, USAGE_PURGE_JOB } from '@app/analytics';
 import { AppConfig } from '@app/config';
-import { createRedisClient } from '@app/redis';
+import {
+  closeQueueConnection,
+  createQueue,
+  createWorker,
+  openQueueConnection,
+  type QueueConnection,
+} from '@app/redis';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Queue, Worker } from 'bullmq';
-import type Redis from 'ioredis';
+import type { Queue, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
 
 const SCHEDULER_ID = 'usage-retention';
@@ -21,7 +20,7 @@ const SCHEDULER_ID = 'usage-retention';
 @Injectable()
 export class UsageRetentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('UsageRetention');
-  private connection: Redis | undefined;
+  private connection: QueueConnection | undefined;
   private queue: Queue | undefined;
   private worker: Worker | undefined;
 
@@ -32,12 +31,10 @@ export class UsageRetentionJob implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     const { analytics } = this.config;
-    const connection = createRedisClient(this.config.redis, 'queue', 'usage-retention');
-    const options = { connection, prefix: bullmqPrefix(this.config.redis.keyPrefix) };
+    const connection = openQueueConnection(this.config, 'usage-retention');
     this.connection = connection;
-    this.queue = new Queue(USAGE_MAINTENANCE_QUEUE, options);
-    this.queue.on('error', () => undefined);
-    this.worker = new Worker(USAGE_MAINTENANCE_QUEUE, () => this.purge(), options);
+    this.queue = createQueue(USAGE_MAINTENANCE_QUEUE, connection);
+    this.worker = createWorker(USAGE_MAINTENANCE_QUEUE, () => this.purge(), connection);
     this.worker.on('error', () => undefined);
     const enabled = analytics.retentionDays > 0 || analytics.rollups.hourlyRetentionDays > 0;
     // not awaited: a worker must start even while Redis is away; BullMQ applies it once connected
@@ -56,7 +53,7 @@ export class UsageRetentionJob implements OnApplicationBootstrap, OnApplicationS
   async onApplicationShutdown(): Promise<void> {
     await this.worker?.close().catch(() => undefined);
     await this.queue?.close().catch(() => undefined);
-    await closeRedis(this.connection);
+    await closeQueueConnection(this.connection);
   }
 
   async purge(): Promise<void> {

@@ -1,6 +1,4 @@
 import {
-  bullmqPrefix,
-  closeRedis,
   GatewayMetrics,
   isPermanentWriteError,
   ThrottledWarning,
@@ -10,10 +8,9 @@ import {
   type UsageBatchJob,
 } from '@app/analytics';
 import { AppConfig } from '@app/config';
-import { createRedisClient } from '@app/redis';
+import { closeQueueConnection, createWorker, openQueueConnection, type QueueConnection } from '@app/redis';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type Redis from 'ioredis';
+import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
 
 /** A worker killed mid-batch leaves its job stalled; the batch is idempotent, so it is always picked up again. */
@@ -29,7 +26,7 @@ export class UsageWriterWorker implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger('UsageWriter');
   private readonly failures = new ThrottledWarning(this.logger);
   private readonly writer: UsageBatchWriter;
-  private connection: Redis | undefined;
+  private connection: QueueConnection | undefined;
   private worker: Worker<UsageBatchJob> | undefined;
 
   constructor(
@@ -42,10 +39,8 @@ export class UsageWriterWorker implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     const { writer } = this.config.analytics;
-    this.connection = createRedisClient(this.config.redis, 'queue', 'usage-writer');
-    this.worker = new Worker<UsageBatchJob>(USAGE_QUEUE, (job) => this.process(job), {
-      connection: this.connection,
-      prefix: bullmqPrefix(this.config.redis.keyPrefix),
+    this.connection = openQueueConnection(this.config, 'usage-writer');
+    this.worker = createWorker<UsageBatchJob>(USAGE_QUEUE, (job) => this.process(job), this.connection, {
       concurrency: writer.concurrency,
       maxStalledCount: MAX_STALLED_COUNT,
       settings: {
@@ -58,7 +53,7 @@ export class UsageWriterWorker implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     await this.worker?.close().catch(() => undefined);
-    await closeRedis(this.connection);
+    await closeQueueConnection(this.connection);
   }
 
   private async process(job: Job<UsageBatchJob>): Promise<void> {

@@ -1,10 +1,11 @@
 import type { AppConfig } from '@app/config';
 import { WORKER_ID, type QueueName, type TaskJobData, type TaskQueues } from '@app/tasks';
 import { Logger } from '@nestjs/common';
-import { Worker, type Job } from 'bullmq';
+import { createWorker } from '@app/redis';
+import type { Job, Worker } from 'bullmq';
 
 /**
- * A BullMQ worker on one of the task queues, sharing the queues' connection and key prefix. Locks are
+ * A BullMQ worker on one of the task queues, sharing the queues' connection. Locks are
  * renewed at half tasks.lockDurationMs while a job runs; when a worker dies its jobs' locks lapse and the
  * stalled check of any other worker (every tasks.stalledIntervalMs) puts them back in the queue.
  */
@@ -15,9 +16,7 @@ export function createQueueWorker(
   config: AppConfig,
 ): Worker<TaskJobData> {
   const logger = new Logger(`QueueWorker:${queue}`);
-  const worker = new Worker<TaskJobData>(queue, process, {
-    connection: queues.connection,
-    prefix: queues.prefix,
+  const worker = createWorker<TaskJobData>(queue, process, queues.connection, {
     name: WORKER_ID,
     concurrency: config.tasks.concurrency,
     lockDuration: config.tasks.lockDurationMs,

@@ -1,11 +1,8 @@
-import type { RedisConfig } from '@app/config';
-import { createRedisClient } from '@app/redis';
-import { Queue } from 'bullmq';
-import type Redis from 'ioredis';
+import type { AppConfig } from '@app/config';
+import { closeQueueConnection, createQueue, openQueueConnection, type QueueConnection } from '@app/redis';
+import type { Queue } from 'bullmq';
 import type { UsageEvent } from '../events/usage-event';
-import { closeRedis } from './close-redis';
 import {
-  bullmqPrefix,
   USAGE_BATCH_JOB,
   USAGE_QUEUE,
   WRITE_ATTEMPTS,
@@ -25,18 +22,14 @@ const JOB_OPTIONS = {
   removeOnFail: { count: 1_000 },
 };
 
-/** Pushes usage batches to the BullMQ queue the writer drains: one Redis round-trip per batch. */
+/** Pushes usage batches to the BullMQ queue the writer drains: one round-trip to the queue store per batch. */
 export class UsageBatchProducer {
   readonly queue: Queue<UsageBatchJob>;
-  readonly connection: Redis;
+  readonly connection: QueueConnection;
 
-  constructor(config: RedisConfig) {
-    this.connection = createRedisClient(config, 'queue', 'analytics');
-    this.queue = new Queue<UsageBatchJob>(USAGE_QUEUE, {
-      connection: this.connection,
-      prefix: bullmqPrefix(config.keyPrefix),
-    });
-    this.queue.on('error', () => undefined);
+  constructor(config: AppConfig) {
+    this.connection = openQueueConnection(config, 'analytics');
+    this.queue = createQueue<UsageBatchJob>(USAGE_QUEUE, this.connection);
   }
 
   async send(events: UsageEvent[]): Promise<void> {
@@ -45,6 +38,6 @@ export class UsageBatchProducer {
 
   async close(): Promise<void> {
     await this.queue.close().catch(() => undefined);
-    await closeRedis(this.connection);
+    await closeQueueConnection(this.connection);
   }
 }

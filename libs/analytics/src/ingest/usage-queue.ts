@@ -11,10 +11,7 @@ export interface UsageBatchJob {
   events: UsageEvent[];
 }
 
-/** BullMQ joins prefix and queue name with ':' (the same convention as the task queues). */
-export function bullmqPrefix(keyPrefix: string): string {
-  return keyPrefix.replace(/:+$/, '') || 'bull';
-}
+export { bullmqPrefix } from '@app/redis';
 
 /**
  * Retry delay of a batch PostgreSQL did not take: doubles per try up to a cap, and the job is tried

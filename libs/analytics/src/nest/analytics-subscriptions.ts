@@ -2,9 +2,10 @@ import { ChatObservers } from '@app/chat';
 import { AppConfig } from '@app/config';
 import { CIRCUIT_BREAKER, LlmRouter, ModelCatalog, type CircuitBreaker } from '@app/llm';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { createQueue } from '@app/redis';
+import type { Queue } from 'bullmq';
 import { UsageBatchProducer } from '../ingest/usage-batch-producer';
-import { bullmqPrefix, USAGE_QUEUE } from '../ingest/usage-queue';
+import { USAGE_QUEUE } from '../ingest/usage-queue';
 import { UsageRecorder } from '../ingest/usage-recorder';
 import { registerBreakerStateGauge } from '../metrics/breaker-state.gauge';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
@@ -60,11 +61,9 @@ export class AnalyticsSubscriptions implements OnModuleInit, OnApplicationShutdo
   }
 
   private countedQueues(): CountableQueue[] {
-    const prefix = bullmqPrefix(this.config.redis.keyPrefix);
     return this.config.analytics.metrics.queues.map((name) => {
       if (name === USAGE_QUEUE) return this.producer.queue;
-      const queue = new Queue(name, { connection: this.producer.connection, prefix });
-      queue.on('error', () => undefined);
+      const queue = createQueue(name, this.producer.connection);
       this.gaugeQueues.push(queue);
       return queue;
     });

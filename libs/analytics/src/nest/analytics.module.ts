@@ -34,7 +34,7 @@ export class AnalyticsModule {
         {
           provide: UsageBatchProducer,
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => new UsageBatchProducer(config.redis),
+          useFactory: (config: AppConfig) => new UsageBatchProducer(config),
         },
         {
           provide: UsageRecorder,

@@ -1,7 +1,6 @@
 import { AppConfig } from '@app/config';
-import { createRedisClient } from '@app/redis';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { MESSAGE_BUS, type MessageBus } from '@app/redis';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { taskChannels } from '../events/task-channels';
 import { ActiveRuns } from '../runner/active-runs';
 
@@ -9,28 +8,24 @@ import { ActiveRuns } from '../runner/active-runs';
 @Injectable()
 export class CancelListener implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('CancelListener');
-  private subscriber?: Redis;
+  private unsubscribe?: Promise<() => void>;
 
   constructor(
     private readonly runs: ActiveRuns,
     private readonly config: AppConfig,
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    const channel = taskChannels.cancel(this.config.redis.keyPrefix);
-    this.subscriber = createRedisClient(this.config.redis, 'subscriber', 'task-cancel');
-    this.subscriber.on('message', (from: string, taskId: string) => {
-      if (from === channel && this.runs.abort(taskId, 'cancelled')) {
-        this.logger.log({ taskId }, 'task cancelled: run aborted');
-      }
+  onApplicationBootstrap(): void {
+    // Not awaited: the worker starts without Redis too; the subscription is made once connected.
+    this.unsubscribe = this.bus.subscribe(taskChannels.cancel(this.config.redis.keyPrefix), (taskId) => {
+      if (this.runs.abort(taskId, 'cancelled')) this.logger.log({ taskId }, 'task cancelled: run aborted');
     });
-    // Not awaited: the worker starts without Redis too; ioredis subscribes once connected (and again after a reconnect).
-    this.subscriber
-      .subscribe(channel)
-      .catch((error: Error) => this.logger.warn({ err: error.message }, 'subscribe failed'));
+    this.unsubscribe.catch((error: Error) => this.logger.warn({ err: error.message }, 'subscribe failed'));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+    const unsubscribe = await this.unsubscribe?.catch(() => undefined);
+    unsubscribe?.();
   }
 }

@@ -1,7 +1,6 @@
 import { AppConfig } from '@app/config';
-import { createRedisClient } from '@app/redis';
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { MESSAGE_BUS, type MessageBus } from '@app/redis';
+import { Inject, Injectable } from '@nestjs/common';
 import { isFinalStatus } from '../core/task-status';
 import {
   progressView,
@@ -25,18 +24,15 @@ export type TaskStreamEvent =
 const RECHECK_MS = 5_000;
 
 /**
- * GET /tasks/:id/events: a task's changes as they are published on Redis (one shared subscriber
- * connection per api process, fanned out to every open stream).
+ * GET /tasks/:id/events: a task's changes as they are published on the message bus (in full mode one
+ * shared Redis subscriber connection per api process, fanned out to every open stream).
  */
 @Injectable()
-export class TaskEventStream implements OnApplicationShutdown {
-  private subscriber?: Redis;
-  private readonly listeners = new Map<string, Set<(message: string) => void>>();
-  private readonly subscriptions = new Map<string, Promise<unknown>>();
-
+export class TaskEventStream {
   constructor(
     private readonly config: AppConfig,
     private readonly queries: TaskQueries,
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
   ) {}
 
   /** 404 before anything streams when the caller does not own the task. */
@@ -80,44 +76,19 @@ export class TaskEventStream implements OnApplicationShutdown {
   }
 
   private async listen(channel: string, listener: (message: string) => void): Promise<() => void> {
-    let group = this.listeners.get(channel);
-    if (!group) {
-      group = new Set();
-      this.listeners.set(channel, group);
-      this.subscriptions.set(
-        channel,
-        this.client()
-          .subscribe(channel)
-          .catch(() => undefined),
-      );
-    }
-    group.add(listener);
+    const subscribed = this.bus.subscribe(channel, listener);
     // Without Redis the stream still works, from the periodic re-reads.
-    await Promise.race([this.subscriptions.get(channel), sleep(this.config.redis.connectTimeoutMs)]);
-    const members = group;
+    const unsubscribe = await Promise.race([
+      subscribed.catch(() => undefined),
+      sleep(this.config.redis.connectTimeoutMs).then(() => undefined),
+    ]);
+    if (unsubscribe) return unsubscribe;
     return () => {
-      members.delete(listener);
-      if (members.size > 0 || this.listeners.get(channel) !== members) return;
-      this.listeners.delete(channel);
-      this.subscriptions.delete(channel);
-      this.client()
-        .unsubscribe(channel)
-        .catch(() => undefined);
-    };
-  }
-
-  private client(): Redis {
-    if (!this.subscriber) {
-      this.subscriber = createRedisClient(this.config.redis, 'subscriber', 'task-events');
-      this.subscriber.on('message', (channel: string, message: string) =>
-        this.listeners.get(channel)?.forEach((listener) => listener(message)),
+      subscribed.then(
+        (late) => late(),
+        () => undefined,
       );
-    }
-    return this.subscriber;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+    };
   }
 }
 

@@ -1,11 +1,10 @@
 import { AppConfig } from '@app/config';
-import { REDIS_CLIENT } from '@app/redis';
+import { MESSAGE_BUS, type MessageBus } from '@app/redis';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { taskChannels, type TaskChangeMessage } from './task-channels';
 
 /**
- * Publishes task changes and cancellations on Redis pub/sub. Best effort by design: a lost message only
+ * Publishes task changes and cancellations on the message bus (Redis pub/sub in full mode). Best effort by design: a lost message only
  * delays things, because the worker's heartbeat notices cancellations and SSE streams re-read the row.
  */
 @Injectable()
@@ -13,7 +12,7 @@ export class TaskSignals {
   private readonly logger = new Logger('TaskSignals');
 
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     private readonly config: AppConfig,
   ) {}
 
@@ -27,7 +26,7 @@ export class TaskSignals {
 
   private async publish(channel: string, message: string): Promise<void> {
     try {
-      await this.redis.publish(channel, message);
+      await this.bus.publish(channel, message);
     } catch (error) {
       this.logger.warn({ channel, err: (error as Error).message }, 'publish failed');
     }

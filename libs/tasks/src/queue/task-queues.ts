@@ -1,8 +1,7 @@
 import { AppConfig } from '@app/config';
-import { createRedisClient } from '@app/redis';
+import { closeQueueConnection, createQueue, openQueueConnection, type QueueConnection } from '@app/redis';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Queue, type JobsOptions, type JobState } from 'bullmq';
-import type Redis from 'ioredis';
+import type { JobsOptions, JobState, Queue } from 'bullmq';
 
 export const TASK_QUEUE = 'tasks';
 export const WEBHOOK_QUEUE = 'task-webhooks';
@@ -15,10 +14,7 @@ export interface TaskJobData {
 export type QueueName = typeof TASK_QUEUE | typeof WEBHOOK_QUEUE;
 export type JobLookup = JobState | 'missing';
 
-/** BullMQ joins prefix and queue name with ':'; `mpb:` as redis.keyPrefix gives `mpb:tasks:...` keys. */
-export function bullmqPrefix(keyPrefix: string): string {
-  return keyPrefix.replace(/:+$/, '') || 'bull';
-}
+export { bullmqPrefix } from '@app/redis';
 
 const KEEP_COMPLETED = { age: 3_600 };
 const KEEP_FAILED = { age: 7 * 24 * 3_600 };
@@ -30,20 +26,16 @@ const KEEP_FAILED = { age: 7 * 24 * 3_600 };
 @Injectable()
 export class TaskQueues implements OnApplicationShutdown {
   private readonly logger = new Logger('TaskQueues');
-  readonly connection: Redis;
-  readonly prefix: string;
+  readonly connection: QueueConnection;
   private readonly queues: Record<QueueName, Queue<TaskJobData>>;
   private readonly jobOptions: Record<QueueName, JobsOptions>;
 
   constructor(private readonly config: AppConfig) {
-    this.connection = createRedisClient(config.redis, 'queue', 'tasks');
-    this.prefix = bullmqPrefix(config.redis.keyPrefix);
-    const options = { connection: this.connection, prefix: this.prefix };
+    this.connection = openQueueConnection(config, 'tasks');
     this.queues = {
-      [TASK_QUEUE]: new Queue<TaskJobData>(TASK_QUEUE, options),
-      [WEBHOOK_QUEUE]: new Queue<TaskJobData>(WEBHOOK_QUEUE, options),
+      [TASK_QUEUE]: createQueue<TaskJobData>(TASK_QUEUE, this.connection),
+      [WEBHOOK_QUEUE]: createQueue<TaskJobData>(WEBHOOK_QUEUE, this.connection),
     };
-    for (const queue of Object.values(this.queues)) queue.on('error', () => undefined);
     const { tasks } = config;
     this.jobOptions = {
       [TASK_QUEUE]: {
@@ -61,7 +53,7 @@ export class TaskQueues implements OnApplicationShutdown {
     };
   }
 
-  /** Adds the task's job (idempotent). Rejects when Redis does not take it within `timeoutMs`. */
+  /** Adds the task's job (idempotent). Rejects when the queue store does not take it within `timeoutMs`. */
   async enqueue(
     queue: QueueName,
     taskId: string,
@@ -105,14 +97,17 @@ export class TaskQueues implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(Object.values(this.queues).map((queue) => queue.close().catch(() => undefined)));
-    await this.connection.quit().catch(() => this.connection.disconnect());
+    await closeQueueConnection(this.connection);
   }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer from Redis within ${ms} ms`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`${what}: no answer from the queue store within ${ms} ms`)),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,4 +1,4 @@
-import { AppConfig } from '@app/config';
+import { AppConfig, isEmbedded } from '@app/config';
 import { REDIS_CLIENT } from '@app/redis';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -94,8 +94,9 @@ export class TaskReconciler implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  /** One reconciler per interval across all workers. */
+  /** One reconciler per interval across all workers (embedded mode has one worker: always its turn). */
   private async takeTurn(): Promise<boolean> {
+    if (isEmbedded(this.config)) return true;
     const key = `${this.config.redis.keyPrefix}task-reconciler:turn`;
     const reply = await this.redis.set(key, WORKER_ID, 'PX', this.config.tasks.reconcileIntervalMs, 'NX');
     return reply === 'OK';
