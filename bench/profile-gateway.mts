@@ -16,6 +16,8 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     dir: { type: 'string', default: 'cpu-profiles' },
     connections: { type: 'string', default: '50' },
+    /** the mock upstream's delay before answering (0: instant) */
+    'delay-ms': { type: 'string', default: '0' },
     /** no profile: only the run (e.g. to watch the process with perf or strace) */
     'no-profile': { type: 'boolean', default: false },
   },
@@ -67,7 +69,7 @@ function summarise(profile: Profile, seconds: number, byFunction: boolean): [str
 async function main(): Promise<void> {
   const mock = await startProcess(
     'mock',
-    [process.execPath, 'bench/mock-upstream.mts', '--port', '4410'],
+    [process.execPath, 'bench/mock-upstream.mts', '--port', '4410', '--delay-ms', values['delay-ms']],
     /mock upstream/,
   );
   const gateway = await prepareGateway({

@@ -9,13 +9,15 @@
  *
  * Options: --duration 10 (s per measured run), --warmup 2 (s, before each run, not measured),
  * --connections 50,64, --streams 1000, --ttft-samples 500,
- * --pin (taskset: this load generator on core 0, every server on core 1; Redis is not pinned).
+ * --pin (taskset: this load generator on core 0, every server on core 1; Redis is not pinned),
+ * --gateway-processes 1,auto (server.processes of each gateway measured, side by side: auto = one per CPU;
+ * the bare proxy is one process whatever this says).
  * BENCH_GATEWAY_ENTRY=<main.js> runs another build of the api; BENCH_GATEWAY_LOG_LEVEL (default warn).
  */
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { GATEWAY_NODE_OPTIONS, prepareGateway, type Gateway } from './gateway-under-test.mts';
 import { measureTtft, openConcurrentStreams, warmStreams } from './streams.mts';
@@ -29,15 +31,17 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50,64' },
     streams: { type: 'string', default: '1000' },
     'ttft-samples': { type: 'string', default: '500' },
-    'gateway-processes': { type: 'string', default: '1' },
+    'gateway-processes': { type: 'string', default: '1,auto' },
   },
 });
 const duration = Number(values.duration);
 const warmup = Number(values.warmup);
 const connectionCounts = values.connections.split(',').map(Number);
 const pin = values.pin ? ['taskset', '-c', '1'] : [];
-/** server.processes of the gateway (a number or auto); the bare proxy is always one process */
-const gatewayProcesses = values['gateway-processes'];
+/** server.processes of each gateway measured (a number or auto); the bare proxy is always one process */
+const gatewayProcesses = values['gateway-processes']
+  .split(',')
+  .map((p) => (p === 'auto' ? String(availableParallelism()) : p));
 if (values.pin) execFileSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
 
 interface Row {
@@ -122,13 +126,13 @@ async function main(): Promise<void> {
     await Promise.all(started.map((p) => p.stop()));
   };
   process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
-  let gateway: Gateway | undefined;
+  const gateways: Gateway[] = [];
   console.log(
     `bench: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(
         ' ',
-      )}, node ${process.version}, duration ${duration} s (+${warmup} s warm-up) per run${values.pin ? ', pinned' : ''}, gateway server.processes ${gatewayProcesses} (bare proxy: 1 process)\n`,
+      )}, node ${process.version}, duration ${duration} s (+${warmup} s warm-up) per run${values.pin ? ', pinned' : ''}, gateway server.processes ${gatewayProcesses.join(', ')} (bare proxy: 1 process)\n`,
   );
   try {
     const mock = async (name: string, port: number, extra: string[] = []): Promise<Started> => {
@@ -164,15 +168,22 @@ async function main(): Promise<void> {
       );
       started.push(proxies[port]);
     }
-    const gatewayOptions = {
+    // one gateway per process count, all started now and measured in turn, next to the same direct and proxy runs
+    const gatewayOptions = (processes: string, port: number) => ({
       pin,
       instantPort: 4410,
       slowPort: 4411,
       streamingPort: 4412,
-      processes: gatewayProcesses,
-    };
-    gateway = await prepareGateway(gatewayOptions);
-    started.push(gateway.process);
+      processes,
+      port,
+    });
+    const label = (processes: string): string =>
+      `gateway, ${processes} process${processes === '1' ? '' : 'es'}`;
+    for (const [i, processes] of gatewayProcesses.entries()) {
+      const gateway = await prepareGateway(gatewayOptions(processes, 4430 + i));
+      gateways.push(gateway);
+      started.push(gateway.process);
+    }
 
     const rows: Row[] = [];
     for (const connections of connectionCounts) {
@@ -186,62 +197,66 @@ async function main(): Promise<void> {
         rows.push(
           await measure('bare proxy', upstream, connections, url(proxy), {}, payload, proxies[proxy]),
         );
-        rows.push(
-          await measure(
-            'gateway',
-            upstream,
-            connections,
-            `${gateway.url}/v1/chat/completions`,
-            gateway.headers,
-            payload,
-            gateway.process,
-          ),
-        );
+        for (const [i, gateway] of gateways.entries()) {
+          rows.push(
+            await measure(
+              label(gatewayProcesses[i]),
+              upstream,
+              connections,
+              `${gateway.url}/v1/chat/completions`,
+              gateway.headers,
+              payload,
+              gateway.process,
+            ),
+          );
+        }
       }
     }
     printTable(rows);
 
     const samples = Number(values['ttft-samples']);
     const ttftDirect = await measureTtft('http://127.0.0.1:4410/v1/chat/completions', {}, samples);
-    const ttftGateway = await measureTtft(`${gateway.url}/v1/chat/completions`, gateway.headers, samples);
     console.log(
-      `\n| stream TTFT (${samples} sequential, instant upstream, after 300 warm-up streams) | p50 ms | p99 ms | failed |\n|---|---|---|---|`,
+      `\n| stream TTFT (${samples} sequential, instant upstream, after 300 warm-up streams) | p50 ms | p99 ms | added p50 / p99 ms | failed |\n|---|---|---|---|---|`,
     );
     console.log(
-      `| direct | ${ttftDirect.p50.toFixed(2)} | ${ttftDirect.p99.toFixed(2)} | ${ttftDirect.failed} |`,
+      `| direct | ${ttftDirect.p50.toFixed(2)} | ${ttftDirect.p99.toFixed(2)} | | ${ttftDirect.failed} |`,
     );
-    console.log(
-      `| gateway | ${ttftGateway.p50.toFixed(2)} | ${ttftGateway.p99.toFixed(2)} | ${ttftGateway.failed} |`,
-    );
-    console.log(
-      `| **added** | **${(ttftGateway.p50 - ttftDirect.p50).toFixed(2)}** | ${(ttftGateway.p99 - ttftDirect.p99).toFixed(2)} | |`,
-    );
+    for (const [i, gateway] of gateways.entries()) {
+      const ttft = await measureTtft(`${gateway.url}/v1/chat/completions`, gateway.headers, samples);
+      console.log(
+        `| ${label(gatewayProcesses[i])} | ${ttft.p50.toFixed(2)} | ${ttft.p99.toFixed(2)} | **${(ttft.p50 - ttftDirect.p50).toFixed(2)}** / ${(ttft.p99 - ttftDirect.p99).toFixed(2)} | ${ttft.failed} |`,
+      );
+    }
 
-    // After the load runs (V8 has grown the heap under them) and again on a fresh process (the streams' own cost).
+    // After the load runs (V8 has grown the heap under them) and again on a fresh start (the streams' own cost).
     const count = Number(values.streams);
-    const streamsOn = async (gw: Gateway, label: string): Promise<string> => {
+    const streamsOn = async (gw: Gateway, name: string): Promise<string> => {
       const s = await openConcurrentStreams(`${gw.url}/v1/chat/completions`, gw.headers, count, () =>
         gw.process.rssMb(),
       );
-      return `| ${label} | ${s.completed} | ${s.failed} | ${s.maxOpen} | ${s.rssBeforeMb.toFixed(0)} | **${s.peakRssMb.toFixed(0)}** |`;
+      return `| ${name} | ${s.completed} | ${s.failed} | ${s.maxOpen} | ${s.rssBeforeMb.toFixed(0)} | **${s.peakRssMb.toFixed(0)}** |`;
     };
-    const afterLoad = await streamsOn(gateway, 'gateway, after the runs above');
-    await gateway.cleanup();
-    gateway = await prepareGateway(gatewayOptions);
-    // warmed (2 s of requests, 300 streams) so that opening 1,000 streams is not slowed by the JIT
-    await drive(`${gateway.url}/v1/chat/completions`, 50, gateway.headers, body, 2);
-    await warmStreams(`${gateway.url}/v1/chat/completions`, gateway.headers, 300);
-    const fresh = await streamsOn(gateway, 'gateway, fresh process (warmed up 2 s)');
+    const streamRows: string[] = [];
+    for (const [i, processes] of gatewayProcesses.entries()) {
+      streamRows.push(await streamsOn(gateways[i], `${label(processes)}, after the runs above`));
+      await gateways[i].cleanup();
+      const fresh = await prepareGateway(gatewayOptions(processes, 4430 + i));
+      gateways[i] = fresh;
+      // warmed (2 s of requests, 300 streams) so that opening 1,000 streams is not slowed by the JIT
+      await drive(`${fresh.url}/v1/chat/completions`, 50, fresh.headers, body, 2);
+      await warmStreams(`${fresh.url}/v1/chat/completions`, fresh.headers, 300);
+      streamRows.push(await streamsOn(fresh, `${label(processes)}, fresh start (warmed up 2 s)`));
+    }
     console.log(
       `\n| ${count.toLocaleString('en')} concurrent streams (7.5 s each, 4 chunks/s) | completed | failed | open at once (max) | RSS before MB | peak RSS MB |\n|---|---|---|---|---|---|`,
     );
-    console.log(afterLoad);
-    console.log(fresh);
+    for (const row of streamRows) console.log(row);
     console.log(
-      `\ngateway node options: ${GATEWAY_NODE_OPTIONS.join(' ')}; server.processes ${gatewayProcesses}; CPU and RSS are summed over its processes`,
+      `\ngateway node options: ${GATEWAY_NODE_OPTIONS.join(' ')}; server.processes ${gatewayProcesses.join(', ')}; a cluster's CPU and RSS are summed over its processes (primary included); the bare proxy is one process`,
     );
   } finally {
-    await gateway?.cleanup();
+    for (const gateway of gateways) await gateway.cleanup().catch(() => undefined);
     await stopAll();
   }
 }
@@ -257,9 +272,10 @@ function printTable(rows: Row[]): void {
     const d = find('direct', r);
     const p = find('bare proxy', r);
     const added = d && r.target !== 'direct' ? `${r.p50 - d.p50} / ${r.p99 - d.p99} ms` : '';
-    const ratio = p && r.target === 'gateway' ? `**${(r.rps / p.rps).toFixed(2)}**` : '';
+    const gateway = r.target.startsWith('gateway');
+    const ratio = p && gateway ? `**${(r.rps / p.rps).toFixed(2)}**` : '';
     console.log(
-      `| ${r.target} | ${r.upstream} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${added} | ${ratio} | ${r.cpuUsPerRequest?.toFixed(0) ?? ''} | ${r.target === 'gateway' ? (r.rssMb?.toFixed(0) ?? '') : ''} | ${r.errors} |`,
+      `| ${r.target} | ${r.upstream} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${added} | ${ratio} | ${r.cpuUsPerRequest?.toFixed(0) ?? ''} | ${gateway ? (r.rssMb?.toFixed(0) ?? '') : ''} | ${r.errors} |`,
     );
   }
 }

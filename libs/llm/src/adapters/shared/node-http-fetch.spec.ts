@@ -67,6 +67,18 @@ describe('createNodeHttpFetch', () => {
     });
   });
 
+  it('keeps every value of a repeated response header, as fetch does', async () => {
+    handler = (_req, res) => {
+      res.setHeader('x-multi', ['a', 'b']);
+      res.setHeader('set-cookie', ['c=1', 'd=2']);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    };
+    const response = await createNodeHttpFetch(agents)(`${base}/multi`);
+    expect(response.headers.get('x-multi')).toBe('a, b');
+    expect(response.headers.getSetCookie()).toEqual(['c=1', 'd=2']);
+    expect(response.headers.get('content-type')).toBe('application/json');
+  });
+
   it('reads a buffered answer as text, JSON, bytes or a blob (without a byte order mark)', async () => {
     handler = (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('\ufeff{"n":1}');
     const fetch = createNodeHttpFetch(agents);

@@ -241,11 +241,15 @@ function headerList(
   return list;
 }
 
-function responseHeaders(response: IncomingMessage): Headers {
-  const headers = new Headers();
+/**
+ * The response headers as name/value pairs, repeated names kept: the Response constructor fills its own
+ * Headers from them (a Headers object here would be built, then copied into the Response's).
+ */
+function responseHeaders(response: IncomingMessage): [string, string][] {
   const raw = response.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
-  return headers;
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i], raw[i + 1]]);
+  return pairs;
 }
 
 function isEventStream(response: IncomingMessage): boolean {
