@@ -1,6 +1,8 @@
 import type { AppConfig } from '@app/config';
+import { absentRedis } from '@app/redis';
 import type Redis from 'ioredis';
 import type { CachedCompletion } from './cached-completion';
+import { MemoryResponseStore } from './memory-response-store';
 import { ResponseCache } from './response-cache';
 
 const entry: CachedCompletion = {
@@ -87,5 +89,43 @@ describe('ResponseCache', () => {
     await nextTick();
     await nextTick();
     expect(redis.sets).toHaveLength(1);
+  });
+});
+
+describe('ResponseCache on a memory store (embedded mode)', () => {
+  let now: number;
+  let memory: MemoryResponseStore;
+  let cache: ResponseCache;
+
+  beforeEach(() => {
+    now = 1_000_000;
+    memory = new MemoryResponseStore(config.cache, { clock: () => now });
+    // the stand-in throws on any call: these tests fail if the cache touches Redis
+    cache = new ResponseCache(absentRedis(), config, memory);
+  });
+
+  it('stores off the request path and answers a hit with a fresh copy of the entry', async () => {
+    cache.store('abc', entry);
+    expect(memory.size).toBe(0);
+    await nextTick();
+    const hit = await cache.lookup('abc');
+    expect(hit).toEqual(entry);
+    if (hit) hit.response.id = 'altered by a caller';
+    expect(await cache.lookup('abc')).toEqual(entry);
+  });
+
+  it('misses absent keys, other keys and expired entries', async () => {
+    expect(await cache.lookup('abc')).toBeUndefined();
+    cache.store('abc', entry);
+    await nextTick();
+    expect(await cache.lookup('abd')).toBeUndefined();
+    now += config.cache.ttlSeconds * 1_000 + 1;
+    expect(await cache.lookup('abc')).toBeUndefined();
+  });
+
+  it('skips entries over maxEntryBytes', async () => {
+    cache.store('big', { ...entry, response: { ...entry.response, id: 'x'.repeat(3_000) } });
+    await nextTick();
+    expect(memory.size).toBe(0);
   });
 });

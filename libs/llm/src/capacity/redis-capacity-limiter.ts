@@ -2,6 +2,7 @@ import type { DeploymentConfig } from '@app/config';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { CapacityDecision, CapacityLimiter, CapacityReservation } from '../router/deployment-gates';
+import { hasLimits, headroom, sanitizeTokens } from './capacity-limits';
 import { CAPACITY_KEY_TTL_MS, CAPACITY_WINDOW_MS, capacityKey, windowStartOf } from './capacity-window';
 import { parseReserveReply, RESERVE_SCRIPT, SETTLE_SCRIPT } from './capacity-scripts';
 import { LuaScript } from './lua-script';
@@ -123,16 +124,4 @@ export class RedisCapacityLimiter implements CapacityLimiter {
       capacityKey(this.keyPrefix, deploymentId, windowStart - CAPACITY_WINDOW_MS),
     ];
   }
-}
-
-function hasLimits(deployment: DeploymentConfig): boolean {
-  return deployment.rpm > 0 || deployment.tpm > 0;
-}
-
-function sanitizeTokens(tokens: number): number {
-  return Number.isFinite(tokens) && tokens > 0 ? Math.ceil(tokens) : 0;
-}
-
-function headroom(limit: number, used: number): number {
-  return Math.max(0, Math.floor(limit - used + 1e-9));
 }

@@ -1,8 +1,6 @@
 import { AppConfig } from '@app/config';
 import { REDIS_CLIENT } from '@app/redis';
 import { Global, Logger, Module } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { RedisCapacityLimiter } from '../capacity/redis-capacity-limiter';
 import { HealthMonitor } from '../health/health-monitor';
 import { HealthProber } from '../health/health-prober';
 import { createProvider } from '../registry/provider-registry';
@@ -10,13 +8,15 @@ import { InMemoryCircuitBreaker } from '../router/circuit-breaker';
 import type { CapacityLimiter, CircuitBreaker } from '../router/deployment-gates';
 import { ModelCatalog } from '../router/model-catalog';
 import { LlmRouter } from '../router/router';
+import { capacityLimiterFor, healthMonitorFor } from './llm-backends';
 import { ProviderStatusService } from './provider-status.service';
 import { LlmLifecycle } from './llm-lifecycle.service';
 import { CAPACITY_LIMITER, CIRCUIT_BREAKER } from './llm.tokens';
 
 /**
  * Providers, router and health monitor for any process that calls vendors (api and worker alike).
- * One provider (SDK client) per deployment, built once at start-up.
+ * One provider (SDK client) per deployment, built once at start-up. Capacity and health use Redis in full
+ * mode and stay in memory in embedded mode (llm-backends.ts).
  */
 @Global()
 @Module({
@@ -43,14 +43,12 @@ import { CAPACITY_LIMITER, CIRCUIT_BREAKER } from './llm.tokens';
     {
       provide: CAPACITY_LIMITER,
       inject: [AppConfig, REDIS_CLIENT],
-      useFactory: (config: AppConfig, redis: Redis) =>
-        new RedisCapacityLimiter(redis, { keyPrefix: config.redis.keyPrefix }),
+      useFactory: capacityLimiterFor,
     },
     {
       provide: HealthMonitor,
       inject: [AppConfig, REDIS_CLIENT, CIRCUIT_BREAKER],
-      useFactory: (config: AppConfig, redis: Redis, breaker: CircuitBreaker) =>
-        new HealthMonitor({ redis, keyPrefix: config.redis.keyPrefix, breaker }),
+      useFactory: healthMonitorFor,
     },
     {
       provide: HealthProber,
