@@ -157,6 +157,17 @@ describe('embedded mode (no PostgreSQL or Redis server)', () => {
     expect(usage.totals.requests).toBe(2);
     expect(fake.callsFor('openai')).toHaveLength(2);
 
+    // Cancelling a running task reaches the worker container (in-process message bus) and the vendor.
+    fake.enqueue('openai', { kind: 'delay', ms: 30_000 });
+    const slow = await call<TaskView>(url, 'POST', '/tasks', token, {
+      type: 'chat',
+      input: { model: MODEL, messages: [{ role: 'user', content: 'slow' }] },
+    });
+    const vendorCall = await fake.waitForCall('openai', 3, 10_000);
+    const cancelled = await call<TaskView>(url, 'DELETE', `/tasks/${slow.body.id}`, token);
+    expect(cancelled.body.status).toBe('cancelled');
+    await fake.waitForAbort(vendorCall, 2_000);
+
     // A second process on the same data folder is refused while the first runs.
     const second = spawnNode(DIST.api, env());
     spawned.push(second);
@@ -168,8 +179,12 @@ describe('embedded mode (no PostgreSQL or Redis server)', () => {
     token = await login(url);
     const again = await call<TaskView>(url, 'GET', `/tasks/${created.body.id}`, token);
     expect(again.body.status).toBe('succeeded');
-    const usageAgain = await call<{ totals: { requests: number } }>(url, 'GET', '/analytics/usage', token);
-    expect(usageAgain.body.totals.requests).toBe(2);
+    // The cancelled call is usage too: recorded at shutdown at the latest, written before or after the restart.
+    const usageAgain = await eventually(
+      async () => (await call<{ totals: { requests: number } }>(url, 'GET', '/analytics/usage', token)).body,
+      (report) => report.totals.requests >= 3,
+    );
+    expect(usageAgain.totals.requests).toBe(3);
     await stop(proc);
   }, 180_000);
 });
