@@ -1,16 +1,13 @@
 import 'reflect-metadata';
 import { exitGracefullyOnSignals, exitOnStartupFailure } from '@app/common';
-import { isEmbedded, loadConfigOrExit } from '@app/config';
+import { loadConfigOrExit } from '@app/config';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import cluster from 'node:cluster';
 import { apiProcessCount, runApiCluster } from './cluster/api-cluster';
 import { serveClusterMetrics } from './cluster/cluster-metrics';
-import { createApiApp } from './create-api-app';
-import { runEmbedded } from './embedded/run-embedded';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
-  if (isEmbedded(config)) return runEmbedded(config);
   const processes = apiProcessCount(config.server.processes);
   if (processes > 1 && cluster.isPrimary) {
     const { shutdownTimeoutMs } = config.server;
@@ -21,6 +18,8 @@ async function bootstrap(): Promise<void> {
       logger: new ConsoleLogger('ApiCluster', { json: true }),
     });
   }
+  // loaded here, not at the top: a cluster's primary only forks and supervises, without the app's modules
+  const { createApiApp } = await import('./create-api-app.js');
   const app = await createApiApp(config);
   await app.listen({ port: config.server.port, host: config.server.host });
   const logger = new Logger('Api');
