@@ -107,6 +107,19 @@ describe('runApiCluster', () => {
     expect(workers).toHaveLength(2);
   });
 
+  it('exits 0 on SIGTERM after a crashed process was replaced (only the shutdown decides the code)', () => {
+    const { workers, exits, handlers } = setup(2);
+    workers[0].emit('listening');
+    workers[1].emit('listening');
+    workers[1].emit('exit', 1, null);
+    jest.advanceTimersByTime(10);
+    workers[2].emit('listening');
+    handlers.get('SIGTERM')?.();
+    workers[0].emit('exit', 0, null);
+    workers[2].emit('exit', 0, null);
+    expect(exits).toEqual([0]);
+  });
+
   it('exits 1 when a process failed its shutdown, and kills those still running after the timeout', () => {
     const failed = setup(2);
     failed.workers[0].emit('listening');

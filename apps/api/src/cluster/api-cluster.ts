@@ -57,8 +57,8 @@ export function runApiCluster(options: ApiClusterOptions): void {
     });
     worker.once('exit', (code: number | null, signal: string | null) => {
       workers.delete(worker);
-      if (code !== 0) failedExit = true;
       if (stopping) {
+        if (code !== 0) failedExit = true;
         if (workers.size === 0) exit(failedExit ? 1 : 0);
         return;
       }
