@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { exitGracefullyOnSignals, exitOnStartupFailure } from '@app/common';
-import { loadConfigOrExit } from '@app/config';
+import { isEmbedded, loadConfigOrExit } from '@app/config';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import cluster from 'node:cluster';
 import { apiProcessCount, runApiCluster } from './cluster/api-cluster';
@@ -8,6 +8,10 @@ import { serveClusterMetrics } from './cluster/cluster-metrics';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
+  if (isEmbedded(config)) {
+    const { runEmbedded } = await import('./embedded/run-embedded.js');
+    return runEmbedded(config);
+  }
   const processes = apiProcessCount(config.server.processes);
   if (processes > 1 && cluster.isPrimary) {
     const { shutdownTimeoutMs } = config.server;
