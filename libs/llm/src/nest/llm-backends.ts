@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 import { MemoryCapacityLimiter } from '../capacity/memory-capacity-limiter';
 import { RedisCapacityLimiter } from '../capacity/redis-capacity-limiter';
 import { HealthMonitor } from '../health/health-monitor';
+import { InMemoryCircuitBreaker } from '../router/circuit-breaker';
 import type { CapacityLimiter, CircuitBreaker } from '../router/deployment-gates';
 
 /**
@@ -16,11 +17,17 @@ export function capacityLimiterFor(config: AppConfig, redis: Redis): CapacityLim
   return new RedisCapacityLimiter(redis, { keyPrefix: config.redis.keyPrefix });
 }
 
+/** Breakers are per process in both modes; embedded mode's two containers share theirs. */
+export function circuitBreakerFor(config: AppConfig): CircuitBreaker {
+  const create = (): CircuitBreaker => new InMemoryCircuitBreaker(config.routing.breaker);
+  return isEmbedded(config) ? processWide('llm:circuit-breaker', create) : create();
+}
+
 /**
- * Without a Redis client the monitor keeps no shared store: no flush timer, and /providers shows this
- * container's live view.
+ * Without a Redis client the monitor keeps no shared store (no flush timer). Embedded mode's api and
+ * worker containers share one monitor, so /providers shows the worker's calls too.
  */
 export function healthMonitorFor(config: AppConfig, redis: Redis, breaker: CircuitBreaker): HealthMonitor {
-  if (isEmbedded(config)) return new HealthMonitor({ breaker });
+  if (isEmbedded(config)) return processWide('llm:health-monitor', () => new HealthMonitor({ breaker }));
   return new HealthMonitor({ redis, keyPrefix: config.redis.keyPrefix, breaker });
 }

@@ -9,7 +9,7 @@ import { HealthMonitor } from '../health/health-monitor';
 import type { CapacityLimiter } from '../router/deployment-gates';
 import { deploymentConfig, routingConfig } from '../router/testing/fixtures';
 import { LlmModule } from './llm.module';
-import { CAPACITY_LIMITER } from './llm.tokens';
+import { CAPACITY_LIMITER, CIRCUIT_BREAKER } from './llm.tokens';
 import { ProviderStatusService } from './provider-status.service';
 
 const limited = deploymentConfig('limited', { rpm: 3, tpm: 1_000 });
@@ -78,8 +78,10 @@ describe('LlmModule in embedded mode', () => {
     expect(await workerLimiter.reserve(limited, 10)).toMatchObject({ ok: false, reason: 'rpm' });
   });
 
-  it('keeps health in memory: /providers shows live health and remaining capacity without Redis', async () => {
-    const monitor = api.get(HealthMonitor);
+  it("keeps health in memory, one monitor and breaker per process: the api's /providers shows the worker's calls", async () => {
+    const monitor = worker.get(HealthMonitor);
+    expect(monitor).toBe(api.get(HealthMonitor));
+    expect(worker.get(CIRCUIT_BREAKER)).toBe(api.get(CIRCUIT_BREAKER));
     monitor.attemptStarted('limited');
     monitor.attemptFinished('limited', { ok: true, latencyMs: 120 });
     await api.get<CapacityLimiter>(CAPACITY_LIMITER).reserve(limited, 100);

@@ -4,11 +4,10 @@ import { Global, Logger, Module } from '@nestjs/common';
 import { HealthMonitor } from '../health/health-monitor';
 import { HealthProber } from '../health/health-prober';
 import { createProvider } from '../registry/provider-registry';
-import { InMemoryCircuitBreaker } from '../router/circuit-breaker';
 import type { CapacityLimiter, CircuitBreaker } from '../router/deployment-gates';
 import { ModelCatalog } from '../router/model-catalog';
 import { LlmRouter } from '../router/router';
-import { capacityLimiterFor, healthMonitorFor } from './llm-backends';
+import { capacityLimiterFor, circuitBreakerFor, healthMonitorFor } from './llm-backends';
 import { ProviderStatusService } from './provider-status.service';
 import { LlmLifecycle } from './llm-lifecycle.service';
 import { CAPACITY_LIMITER, CIRCUIT_BREAKER } from './llm.tokens';
@@ -38,7 +37,7 @@ import { CAPACITY_LIMITER, CIRCUIT_BREAKER } from './llm.tokens';
     {
       provide: CIRCUIT_BREAKER,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => new InMemoryCircuitBreaker(config.routing.breaker),
+      useFactory: circuitBreakerFor,
     },
     {
       provide: CAPACITY_LIMITER,
