@@ -1,13 +1,16 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { DataDirLock } from './data-dir-lock';
 
 /** BullMQ's PostgreSQL backend keeps its tables and functions in this schema (see @app/redis queues). */
 const QUEUE_SCHEMA = 'bullmq';
 /** PGlite serves one session; the socket server multiplexes this many client connections onto it. */
 const MAX_CONNECTIONS = 200;
+/** Only names the socket file (`.s.PGSQL.5432`): nothing listens on a TCP port. */
+const SOCKET_PORT = 5432;
 
 export interface EmbeddedPostgres {
   /** A `postgres://` URL for `pg`, TypeORM and BullMQ. */
@@ -18,39 +21,41 @@ export interface EmbeddedPostgres {
 
 /**
  * A real PostgreSQL (PGlite: PostgreSQL compiled to WebAssembly) running in this process, its data in
- * `dataDir`, served on a loopback port so the ordinary `pg` driver paths (TypeORM, BullMQ) connect to it.
+ * `dataDir`, served on a private Unix socket so the ordinary `pg` driver paths (TypeORM, BullMQ) connect to it.
  * All clients share PGlite's single session, so session settings are global: the search path names the
  * app's tables first, then the queue schema (BullMQ's pool sets its path with a startup option PGlite ignores).
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   const directory = resolve(dataDir);
-  mkdirSync(directory, { recursive: true });
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
   const lock = DataDirLock.acquire(directory);
+  // The server trusts every client, so it listens on a Unix socket in a folder only this user can enter
+  // (mkdtemp makes it 0700; a short path, as socket paths are limited to ~100 bytes), never on TCP.
+  const socketDir = mkdtempSync(join(tmpdir(), 'mpb-pg-'));
   let db: PGlite | undefined;
+  const cleanUp = async (): Promise<void> => {
+    await db?.close().catch(() => undefined);
+    rmSync(socketDir, { recursive: true, force: true });
+    lock.release();
+  };
   try {
     db = await PGlite.create({ dataDir: directory });
     await db.exec(`SET search_path TO public, ${QUEUE_SCHEMA}`);
-    const server = new PGLiteSocketServer({
-      db,
-      host: '127.0.0.1',
-      port: 0,
-      maxConnections: MAX_CONNECTIONS,
-    });
+    const path = join(socketDir, `.s.PGSQL.${SOCKET_PORT}`);
+    const server = new PGLiteSocketServer({ db, path, maxConnections: MAX_CONNECTIONS });
     await server.start();
-    const url = `postgres://postgres@${server.getServerConn()}/postgres`;
-    const opened = db;
+    // libpq's convention, which pg follows: `host` names the socket's folder, the port completes its name.
+    const url = `postgres://postgres@localhost:${SOCKET_PORT}/postgres?host=${encodeURIComponent(socketDir)}`;
     return {
       url,
       dataDir: directory,
       stop: async () => {
         await server.stop().catch(() => undefined);
-        await opened.close().catch(() => undefined);
-        lock.release();
+        await cleanUp();
       },
     };
   } catch (error) {
-    await db?.close().catch(() => undefined);
-    lock.release();
+    await cleanUp();
     throw error;
   }
 }
