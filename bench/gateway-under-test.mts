@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startProcess, type Started } from './processes.mts';
@@ -48,6 +49,8 @@ export async function prepareGateway(opts: {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
   await admin.end();
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redisPrefix = `bench-${randomBytes(4).toString('hex')}:`;
   const databaseUrl = new URL(adminUrl);
   databaseUrl.pathname = `/${dbName}`;
 
@@ -64,8 +67,8 @@ export async function prepareGateway(opts: {
     HOME: process.env.HOME,
     CONFIG_FILE: '/dev/null',
     DATABASE_URL: databaseUrl.toString(),
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    REDIS_KEY_PREFIX: `bench-${randomBytes(4).toString('hex')}:`,
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: redisPrefix,
     JWT_SECRET: randomBytes(32).toString('hex'),
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -89,6 +92,8 @@ export async function prepareGateway(opts: {
     await c.connect();
     await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await c.end();
+    // and the run's Redis keys: usage batches (no worker drains them here), limiter counters
+    await deleteKeys(redisUrl, redisPrefix);
   };
   let api: Started | undefined;
   try {
@@ -124,6 +129,22 @@ export async function prepareGateway(opts: {
     await api?.stop();
     await dropDatabase();
     throw error;
+  }
+}
+
+/** Deletes every key under a prefix (SCAN, UNLINK). */
+async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1_000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }
 

@@ -11,7 +11,8 @@
  * --connections 50,64, --streams 1000, --ttft-samples 500,
  * --pin (taskset: this load generator on core 0, every server on core 1; Redis is not pinned),
  * --gateway-processes 1,auto (server.processes of each gateway measured, side by side: auto = one per CPU;
- * the bare proxy is one process whatever this says).
+ * the bare proxy is one process whatever this says), --gateway-warmup 5 (s of load on each gateway once
+ * started, not measured).
  * BENCH_GATEWAY_ENTRY=<main.js> runs another build of the api; BENCH_GATEWAY_LOG_LEVEL (default warn).
  */
 import autocannon from 'autocannon';
@@ -32,10 +33,12 @@ const { values } = parseArgs({
     streams: { type: 'string', default: '1000' },
     'ttft-samples': { type: 'string', default: '500' },
     'gateway-processes': { type: 'string', default: '1,auto' },
+    'gateway-warmup': { type: 'string', default: '5' },
   },
 });
 const duration = Number(values.duration);
 const warmup = Number(values.warmup);
+const startWarmup = Number(values['gateway-warmup']);
 const connectionCounts = values.connections.split(',').map(Number);
 const pin = values.pin ? ['taskset', '-c', '1'] : [];
 /** server.processes of each gateway measured (a number or auto); the bare proxy is always one process */
@@ -183,6 +186,8 @@ async function main(): Promise<void> {
       const gateway = await prepareGateway(gatewayOptions(processes, 4430 + i));
       gateways.push(gateway);
       started.push(gateway.process);
+      // each process of a cluster gets only its share of a run's warm-up: settle the JIT of all of them first
+      await drive(`${gateway.url}/v1/chat/completions`, 50, gateway.headers, body, startWarmup);
     }
 
     const rows: Row[] = [];
@@ -238,8 +243,12 @@ async function main(): Promise<void> {
       return `| ${name} | ${s.completed} | ${s.failed} | ${s.maxOpen} | ${s.rssBeforeMb.toFixed(0)} | **${s.peakRssMb.toFixed(0)}** |`;
     };
     const streamRows: string[] = [];
+    const restarts: string[] = [];
     for (const [i, processes] of gatewayProcesses.entries()) {
       streamRows.push(await streamsOn(gateways[i], `${label(processes)}, after the runs above`));
+      // a cluster replaces a process that died: say so, or its numbers would pass for a healthy run
+      const replaced = gateways[i].process.output().match(/replacing it/g)?.length ?? 0;
+      restarts.push(`${label(processes)}: ${replaced} process${replaced === 1 ? '' : 'es'} replaced`);
       await gateways[i].cleanup();
       const fresh = await prepareGateway(gatewayOptions(processes, 4430 + i));
       gateways[i] = fresh;
@@ -252,6 +261,7 @@ async function main(): Promise<void> {
       `\n| ${count.toLocaleString('en')} concurrent streams (7.5 s each, 4 chunks/s) | completed | failed | open at once (max) | RSS before MB | peak RSS MB |\n|---|---|---|---|---|---|`,
     );
     for (const row of streamRows) console.log(row);
+    console.log(`\n${restarts.join('; ')} (during the runs above)`);
     console.log(
       `\ngateway node options: ${GATEWAY_NODE_OPTIONS.join(' ')}; server.processes ${gatewayProcesses.join(', ')}; a cluster's CPU and RSS are summed over its processes (primary included); the bare proxy is one process`,
     );
