@@ -1,9 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataDirLock } from './data-dir-lock';
+import { servePglite } from './pglite-socket-server';
 
 /** BullMQ's PostgreSQL backend keeps its tables and functions in this schema (see @app/redis queues). */
 const QUEUE_SCHEMA = 'bullmq';
@@ -42,15 +42,14 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
     db = await PGlite.create({ dataDir: directory });
     await db.exec(`SET search_path TO public, ${QUEUE_SCHEMA}`);
     const path = join(socketDir, `.s.PGSQL.${SOCKET_PORT}`);
-    const server = new PGLiteSocketServer({ db, path, maxConnections: MAX_CONNECTIONS });
-    await server.start();
+    const server = await servePglite(db, path, MAX_CONNECTIONS);
     // libpq's convention, which pg follows: `host` names the socket's folder, the port completes its name.
     const url = `postgres://postgres@localhost:${SOCKET_PORT}/postgres?host=${encodeURIComponent(socketDir)}`;
     return {
       url,
       dataDir: directory,
       stop: async () => {
-        await server.stop().catch(() => undefined);
+        await server.close();
         await cleanUp();
       },
     };
