@@ -1,19 +1,23 @@
 import { testRedisUrl, uniquePrefix } from '../support/services';
 import { DedicatedPostgres, describeWithBinaries } from './support/dedicated-services';
 import { answerOf, errorFormatProblems } from './support/error-format';
-import { parseJson, send, streamChat, type Exchange } from './support/gateway-client';
+import { parseJson, send, type Exchange } from './support/gateway-client';
 import {
-  CHAT_MODEL,
+  chatProbe,
+  OutageTimer,
+  restartTraffic,
+  restartTrafficSummary,
+  waitForReadiness,
+} from './support/restart-under-traffic';
+import {
   chatTaskBody,
   startScenarioBed,
   waitForTasksFinished,
   type ScenarioBed,
 } from './support/scenario-bed';
-import { sleep, SteadyTraffic, summarize, waitFor, type Outcome, type Probe } from './support/traffic';
+import { sleep, SteadyTraffic, waitFor, type Probe } from './support/traffic';
 
 jest.setTimeout(120_000);
-
-const OUTAGE_MS = 3_000;
 
 /**
  * PostgreSQL really stops (pg_ctl stop -m fast: every connection dropped) and starts again under traffic.
@@ -57,23 +61,6 @@ describeWithBinaries('postgres')('resilience: PostgreSQL restarted during traffi
   it('serves chat through the outage, answers 503 where the database is needed, then loses no usage event and no task', async () => {
     bed.fake.setDefault('anthropic', { kind: 'delay', ms: 500 });
     const taskIds: string[] = [];
-    const chatProbe = async (i: number): Promise<Probe> => {
-      const body = { model: CHAT_MODEL, messages: [{ role: 'user', content: `pg-chat-${i}` }] };
-      if (i % 4 === 0) {
-        const outcome = await streamChat(bed.api.url, user.token, body, { timeoutMs: 10_000 });
-        return { ok: outcome.ending === 'done', status: outcome.status, detail: outcome.ending };
-      }
-      const res = await send(bed.api.url, 'POST', '/v1/chat/completions', {
-        token: user.token,
-        body,
-        timeoutMs: 10_000,
-      });
-      return {
-        ok: res.status === 200,
-        status: res.status,
-        detail: res.status === 200 ? undefined : res.text,
-      };
-    };
     const taskProbe = async (i: number): Promise<Probe> => {
       const res = await send(bed.api.url, 'POST', '/tasks', {
         token: user.token,
@@ -83,27 +70,14 @@ describeWithBinaries('postgres')('resilience: PostgreSQL restarted during traffi
       if (res.status === 201) taskIds.push(parseJson<{ id: string }>(res).id);
       return wellFormedOr201(res);
     };
-    traffic = new SteadyTraffic({
-      ratePerSecond: 20,
-      durationMs: 2_000 + OUTAGE_MS + 3_000,
-      request: (i) =>
-        i % 10 === 0
-          ? { kind: 'task', send: () => taskProbe(i) }
-          : { kind: 'chat', send: () => chatProbe(i) },
-    });
+    traffic = restartTraffic({ chat: chatProbe(bed.api.url, user.token, 'pg-chat'), task: taskProbe });
+    const outage = new OutageTimer(traffic);
 
     await sleep(2_000);
-    const outageStartedMs = traffic.elapsedMs();
+    outage.begin();
     pg.stop('fast');
     const stoppedAt = Date.now();
-    const notReady = await waitFor(
-      async () => {
-        const res = await send(bed.api.url, 'GET', '/health/ready');
-        return res.status === 503 ? res : undefined;
-      },
-      3_000,
-      'readiness to report PostgreSQL down',
-    );
+    const notReady = await waitForReadiness(bed.api.url, 503, 3_000, 'readiness to report PostgreSQL down');
     expect(errorFormatProblems(answerOf(notReady))).toEqual([]);
     // Routes that need the database: a quick, well-formed 503 the client may retry, not a 500.
     const dbRoutes: Exchange[] = [
@@ -129,15 +103,10 @@ describeWithBinaries('postgres')('resilience: PostgreSQL restarted during traffi
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
     }
 
-    await sleep(Math.max(0, OUTAGE_MS - (traffic.elapsedMs() - outageStartedMs)));
+    await outage.sleepOut();
     await pg.start();
-    const pgBackAt = Date.now();
-    const outageEndedMs = traffic.elapsedMs();
-    await waitFor(
-      async () => (await send(bed.api.url, 'GET', '/health/ready')).status === 200,
-      10_000,
-      'readiness after the restart',
-    );
+    const pgBackAt = outage.end();
+    await waitForReadiness(bed.api.url, 200, 10_000, 'readiness after the restart');
     const readyAfterMs = Date.now() - pgBackAt;
     const keyBack = await waitFor(
       async () => {
@@ -154,8 +123,8 @@ describeWithBinaries('postgres')('resilience: PostgreSQL restarted during traffi
     const db = await bed.connectDb();
     const rows = await waitForTasksFinished(db, taskIds, 30_000);
     const tasksDoneAfterMs = Date.now() - pgBackAt;
-    const chat = outcomes.filter((o) => o.kind === 'chat');
-    const okChats = chat.filter((o) => o.ok).length;
+    const trafficSummary = restartTrafficSummary(outcomes, outage);
+    const okChats = trafficSummary.chat.ok;
     const usageRows = async (): Promise<{ kind: string; n: number }[]> =>
       (
         await db.query<{ kind: string; n: string }>(
@@ -176,19 +145,16 @@ describeWithBinaries('postgres')('resilience: PostgreSQL restarted during traffi
       'every usage event to reach PostgreSQL',
       250,
     );
-    const inOutage = (o: Outcome): boolean => o.at >= outageStartedMs && o.at < outageEndedMs;
     const duplicateEvents = await db.query<{ request_id: string }>(
       `SELECT request_id FROM usage_events WHERE user_id = $1 AND kind <> 'task'
        GROUP BY request_id HAVING count(*) > 1`,
       [user.id],
     );
     const summary = {
-      chat: summarize(chat),
-      chatDuringOutage: summarize(chat.filter(inOutage)),
-      tasks: summarize(outcomes.filter((o) => o.kind === 'task')),
+      ...trafficSummary,
       tasksCreated: taskIds.length,
       taskAnswersDuringOutage: outcomes
-        .filter((o) => o.kind === 'task' && inOutage(o))
+        .filter((o) => o.kind === 'task' && outage.includes(o))
         .map((o) => o.status)
         .join(','),
       dbRoutesAnsweredInMs,

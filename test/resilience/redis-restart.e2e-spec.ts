@@ -1,8 +1,15 @@
 import { createTestDatabase, dropTestDatabase, uniquePrefix } from '../support/services';
 import { DedicatedRedis, describeWithBinaries } from './support/dedicated-services';
 import { answerOf, errorFormatProblems } from './support/error-format';
-import { parseJson, send, streamChat } from './support/gateway-client';
+import { parseJson, send } from './support/gateway-client';
 import { killAll, spawnApi, type ApiProcess } from './support/gateway-processes';
+import {
+  chatProbe,
+  OutageTimer,
+  restartTraffic,
+  restartTrafficSummary,
+  waitForReadiness,
+} from './support/restart-under-traffic';
 import {
   CHAT_MODEL,
   chatTaskBody,
@@ -10,11 +17,9 @@ import {
   waitForTasksFinished,
   type ScenarioBed,
 } from './support/scenario-bed';
-import { sleep, SteadyTraffic, summarize, waitFor, type Outcome, type Probe } from './support/traffic';
+import { sleep, SteadyTraffic, waitFor, type Probe } from './support/traffic';
 
 jest.setTimeout(120_000);
-
-const OUTAGE_MS = 3_000;
 
 /**
  * Redis really goes away (SIGKILL) and comes back empty (no persistence), under traffic, with an api
@@ -61,23 +66,6 @@ describeWithBinaries('redis')('resilience: Redis restarted during traffic', () =
     const taskIds: string[] = [];
     const taskPrompts: string[] = [];
     const created: { id: string; at: number }[] = [];
-    const chatProbe = async (i: number): Promise<Probe> => {
-      const body = { model: CHAT_MODEL, messages: [{ role: 'user', content: `redis-chat-${i}` }] };
-      if (i % 4 === 0) {
-        const outcome = await streamChat(bed.api.url, user.token, body, { timeoutMs: 10_000 });
-        return { ok: outcome.ending === 'done', status: outcome.status, detail: outcome.ending };
-      }
-      const res = await send(bed.api.url, 'POST', '/v1/chat/completions', {
-        token: user.token,
-        body,
-        timeoutMs: 10_000,
-      });
-      return {
-        ok: res.status === 200,
-        status: res.status,
-        detail: res.status === 200 ? undefined : res.text,
-      };
-    };
     const taskProbe = async (i: number, startedAt: number): Promise<Probe> => {
       const res = await send(bed.api.url, 'POST', '/tasks', {
         token: user.token,
@@ -98,30 +86,20 @@ describeWithBinaries('redis')('resilience: Redis restarted during traffic', () =
     };
 
     const startedAt = Date.now();
-    traffic = new SteadyTraffic({
-      ratePerSecond: 20,
-      durationMs: 2_000 + OUTAGE_MS + 3_000,
-      request: (i) =>
-        i % 10 === 0
-          ? { kind: 'task', send: () => taskProbe(i, startedAt) }
-          : { kind: 'chat', send: () => chatProbe(i) },
+    traffic = restartTraffic({
+      chat: chatProbe(bed.api.url, user.token, 'redis-chat'),
+      task: (i) => taskProbe(i, startedAt),
     });
+    const outage = new OutageTimer(traffic);
 
     await sleep(1_500);
     const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => taskProbe(1_000 + i, startedAt)));
     expect(burst.filter((probe) => !probe.ok)).toEqual([]);
     await sleep(Math.max(0, 2_000 - traffic.elapsedMs()));
     await redis.stop();
-    const outageStartedMs = traffic.elapsedMs();
+    outage.begin();
     // While Redis is down: readiness says so (well-formed 503); the fail-closed api refuses quickly.
-    const notReady = await waitFor(
-      async () => {
-        const res = await send(bed.api.url, 'GET', '/health/ready');
-        return res.status === 503 ? res : undefined;
-      },
-      3_000,
-      'readiness to report Redis down',
-    );
+    const notReady = await waitForReadiness(bed.api.url, 503, 3_000, 'readiness to report Redis down');
     expect(errorFormatProblems(answerOf(notReady))).toEqual([]);
     expect(notReady.text).toContain('redis');
     const closedStarted = Date.now();
@@ -135,15 +113,10 @@ describeWithBinaries('redis')('resilience: Redis restarted during traffic', () =
     expect(errorFormatProblems(answerOf(refused))).toEqual([]);
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
 
-    await sleep(Math.max(0, OUTAGE_MS - (traffic.elapsedMs() - outageStartedMs)));
+    await outage.sleepOut();
     await redis.start();
-    const redisBackAt = Date.now();
-    const outageEndedMs = traffic.elapsedMs();
-    await waitFor(
-      async () => (await send(bed.api.url, 'GET', '/health/ready')).status === 200,
-      10_000,
-      'api readiness after the restart',
-    );
+    const redisBackAt = outage.end();
+    await waitForReadiness(bed.api.url, 200, 10_000, 'api readiness after the restart');
     const readyAfterMs = Date.now() - redisBackAt;
     const closedBack = await waitFor(
       async () => {
@@ -163,14 +136,10 @@ describeWithBinaries('redis')('resilience: Redis restarted during traffic', () =
     const rows = await waitForTasksFinished(bed.db!, taskIds, 30_000);
     const allDoneAfterMs = Date.now() - redisBackAt;
 
-    const chat = outcomes.filter((o) => o.kind === 'chat');
-    const inOutage = (o: Outcome): boolean => o.at >= outageStartedMs && o.at < outageEndedMs;
     const summary = {
-      chat: summarize(chat),
-      chatDuringOutage: summarize(chat.filter(inOutage)),
-      tasks: summarize(outcomes.filter((o) => o.kind === 'task')),
+      ...restartTrafficSummary(outcomes, outage),
       tasksCreated: taskIds.length,
-      tasksCreatedDuringOutage: created.filter((c) => c.at >= outageStartedMs && c.at < outageEndedMs).length,
+      tasksCreatedDuringOutage: created.filter(outage.includes).length,
       refusedFailClosedInMs: refusedInMs,
       readyAfterMs,
       failClosedBackAfterMs,
