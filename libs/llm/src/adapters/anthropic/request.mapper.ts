@@ -3,7 +3,6 @@ import type {
   ContentBlockParam,
   ImageBlockParam,
   MessageCreateParamsNonStreaming,
-  MessageParam,
   Tool,
   ToolChoice as AnthropicToolChoice,
 } from '@anthropic-ai/sdk/resources/messages';
@@ -14,7 +13,14 @@ import type {
   ToolChoice,
   ToolDefinition,
 } from '../../core/chat.types';
-import { JSON_OBJECT_INSTRUCTION, parseDataUrl, parseToolArguments, textOf } from '../shared/message-content';
+import { toAlternatingTurns } from '../shared/alternating-turns';
+import {
+  JSON_OBJECT_INSTRUCTION,
+  answeredToolCallId,
+  parseDataUrl,
+  textOf,
+  toolCallInput,
+} from '../shared/message-content';
 import { RequestMappingError } from '../shared/request-mapping-error';
 
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -25,8 +31,6 @@ const IMAGE_MEDIA_TYPES: ReadonlySet<string> = new Set([
   'image/gif',
   'image/webp',
 ]);
-
-type AnthropicRole = MessageParam['role'] & ('user' | 'assistant');
 
 /**
  * Internal request → Anthropic messages params (non-streaming; the provider adds `stream: true`).
@@ -44,7 +48,7 @@ export function toAnthropicRequest(
   const params: MessageCreateParamsNonStreaming = {
     model: request.model,
     max_tokens: request.max_tokens ?? defaultMaxTokens,
-    messages: toMessages(request.messages),
+    messages: toAlternatingTurns(request.messages, toBlocks),
   };
   const system = toSystem(request);
   if (system) params.system = system;
@@ -70,31 +74,15 @@ function toSystem(request: ChatRequest): string | undefined {
   return system || undefined;
 }
 
-function toMessages(messages: ChatMessage[]): MessageParam[] {
-  const merged: Array<{ role: AnthropicRole; content: ContentBlockParam[] }> = [];
-  for (const message of messages) {
-    if (message.role === 'system') continue;
-    const role: AnthropicRole = message.role === 'assistant' ? 'assistant' : 'user';
-    const blocks = toBlocks(message);
-    if (blocks.length === 0) continue;
-    const previous = merged.at(-1);
-    if (previous?.role === role) previous.content.push(...blocks);
-    else merged.push({ role, content: blocks });
-  }
-  return merged;
-}
-
 function toBlocks(message: ChatMessage): ContentBlockParam[] {
   if (message.role === 'tool') {
-    if (!message.tool_call_id) throw new RequestMappingError('tool message without tool_call_id');
+    const toolUseId = answeredToolCallId(message);
     const text = textOf(message.content);
-    return [{ type: 'tool_result', tool_use_id: message.tool_call_id, ...(text ? { content: text } : {}) }];
+    return [{ type: 'tool_result', tool_use_id: toolUseId, ...(text ? { content: text } : {}) }];
   }
   const blocks = contentBlocks(message.content);
   for (const call of message.role === 'assistant' ? (message.tool_calls ?? []) : []) {
-    const input = parseToolArguments(call.function.arguments);
-    if (!input) throw new RequestMappingError(`arguments of tool call ${call.id} are not a JSON object`);
-    blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input });
+    blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: toolCallInput(call) });
   }
   return blocks;
 }

@@ -10,12 +10,14 @@ import type {
   ToolUseBlock,
 } from '@aws-sdk/client-bedrock-runtime';
 import type { ChatMessage, ChatRequest, ContentPart, ToolDefinition } from '../../core/chat.types';
+import { toAlternatingTurns } from '../shared/alternating-turns';
 import {
   JSON_OBJECT_INSTRUCTION,
+  answeredToolCallId,
   jsonSchemaInstruction,
   parseDataUrl,
-  parseToolArguments,
   textOf,
+  toolCallInput,
 } from '../shared/message-content';
 import { RequestMappingError } from '../shared/request-mapping-error';
 
@@ -37,8 +39,6 @@ const IMAGE_FORMATS: Record<string, ImageFormat> = {
   'image/gif': 'gif',
   'image/webp': 'webp',
 };
-
-type ConverseRole = 'user' | 'assistant';
 
 /**
  * Internal request → ConverseCommand input. `json_schema` uses Converse structured output
@@ -73,7 +73,7 @@ function toConverseInput(
   options: ConverseMappingOptions,
   schemaAsInstruction: boolean,
 ): ConverseInput {
-  const messages = toMessages(request.messages);
+  const messages: Message[] = toAlternatingTurns(request.messages, toBlocks);
   const input: ConverseInput = { modelId: request.model, messages };
   const system = toSystem(request, schemaAsInstruction);
   if (system.length > 0) input.system = system;
@@ -102,31 +102,15 @@ function toSystem(request: ChatRequest, schemaAsInstruction: boolean): SystemCon
   return texts.filter((text) => text.length > 0).map((text) => ({ text }));
 }
 
-function toMessages(messages: ChatMessage[]): Message[] {
-  const merged: Array<{ role: ConverseRole; content: ContentBlock[] }> = [];
-  for (const message of messages) {
-    if (message.role === 'system') continue;
-    const role: ConverseRole = message.role === 'assistant' ? 'assistant' : 'user';
-    const blocks = toBlocks(message);
-    if (blocks.length === 0) continue;
-    const previous = merged.at(-1);
-    if (previous?.role === role) previous.content.push(...blocks);
-    else merged.push({ role, content: blocks });
-  }
-  return merged;
-}
-
 function toBlocks(message: ChatMessage): ContentBlock[] {
   if (message.role === 'tool') {
-    if (!message.tool_call_id) throw new RequestMappingError('tool message without tool_call_id');
     const text = textOf(message.content);
-    return [{ toolResult: { toolUseId: message.tool_call_id, content: text ? [{ text }] : [] } }];
+    return [{ toolResult: { toolUseId: answeredToolCallId(message), content: text ? [{ text }] : [] } }];
   }
   const blocks = contentBlocks(message.content);
   for (const call of message.role === 'assistant' ? (message.tool_calls ?? []) : []) {
-    const input = parseToolArguments(call.function.arguments);
-    if (!input) throw new RequestMappingError(`arguments of tool call ${call.id} are not a JSON object`);
-    blocks.push({ toolUse: { toolUseId: call.id, name: call.function.name, input: asDocument(input) } });
+    const input = asDocument(toolCallInput(call));
+    blocks.push({ toolUse: { toolUseId: call.id, name: call.function.name, input } });
   }
   return blocks;
 }

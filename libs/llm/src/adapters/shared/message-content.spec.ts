@@ -1,4 +1,12 @@
-import { jsonSchemaInstruction, parseDataUrl, parseToolArguments, textOf } from './message-content';
+import {
+  answeredToolCallId,
+  jsonSchemaInstruction,
+  parseDataUrl,
+  parseToolArguments,
+  textOf,
+  toolCallInput,
+} from './message-content';
+import { RequestMappingError } from './request-mapping-error';
 
 describe('message content helpers', () => {
   it('parses base64 data URLs, with or without extra parameters, and nothing else', () => {
@@ -29,6 +37,25 @@ describe('message content helpers', () => {
     expect(parseToolArguments('[]')).toBeUndefined();
     expect(parseToolArguments('null')).toBeUndefined();
     expect(parseToolArguments('{"a":')).toBeUndefined();
+  });
+
+  it('gives a tool call its arguments as an object, or a RequestMappingError naming the call', () => {
+    const call = (args: string) => ({
+      id: 'c1',
+      type: 'function' as const,
+      function: { name: 'f', arguments: args },
+    });
+    expect(toolCallInput(call('{"city":"Paris"}'))).toEqual({ city: 'Paris' });
+    expect(() => toolCallInput(call('[1,'))).toThrow(RequestMappingError);
+    expect(() => toolCallInput(call('[1,'))).toThrow('arguments of tool call c1 are not a JSON object');
+  });
+
+  it('gives the call a tool message answers, or a RequestMappingError when it names none', () => {
+    expect(answeredToolCallId({ role: 'tool', tool_call_id: 't1', content: 'x' })).toBe('t1');
+    expect(() => answeredToolCallId({ role: 'tool', content: 'x' })).toThrow(RequestMappingError);
+    expect(() => answeredToolCallId({ role: 'tool', content: 'x' })).toThrow(
+      'tool message without tool_call_id',
+    );
   });
 
   it('puts the schema into the JSON instruction when there is one', () => {

@@ -1,4 +1,5 @@
-import type { ChatMessage, ContentPart, ResponseFormat } from '../../core/chat.types';
+import type { ChatMessage, ContentPart, ResponseFormat, ToolCall } from '../../core/chat.types';
+import { RequestMappingError } from './request-mapping-error';
 
 export interface InlineImage {
   mediaType: string;
@@ -34,6 +35,19 @@ export function parseToolArguments(args: string): Record<string, unknown> | unde
   } catch {
     return undefined;
   }
+}
+
+/** A tool call's arguments as the object Anthropic and Bedrock take; a RequestMappingError when not one. */
+export function toolCallInput(call: ToolCall): Record<string, unknown> {
+  const input = parseToolArguments(call.function.arguments);
+  if (!input) throw new RequestMappingError(`arguments of tool call ${call.id} are not a JSON object`);
+  return input;
+}
+
+/** The id of the call a tool message answers; a RequestMappingError when it has none. */
+export function answeredToolCallId(message: ChatMessage): string {
+  if (!message.tool_call_id) throw new RequestMappingError('tool message without tool_call_id');
+  return message.tool_call_id;
 }
 
 /**
