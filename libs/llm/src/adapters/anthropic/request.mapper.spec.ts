@@ -1,19 +1,14 @@
 import type { ChatRequest } from '../../core/chat.types';
 import { RequestMappingError } from '../shared/request-mapping-error';
+import {
+  WEATHER_CALL_TURNS,
+  WEATHER_TOOL,
+  requestFor,
+  toolCallWithArguments,
+} from '../shared/testing/request-fixtures';
 import { DEFAULT_MAX_TOKENS, toAnthropicRequest } from './request.mapper';
 
-const WEATHER_TOOL = {
-  type: 'function' as const,
-  function: {
-    name: 'get_weather',
-    description: 'Weather',
-    parameters: { type: 'object', properties: { city: { type: 'string' } } },
-  },
-};
-
-function request(overrides: Partial<ChatRequest>): ChatRequest {
-  return { model: 'claude-x', messages: [{ role: 'user', content: 'hi' }], ...overrides };
-}
+const request = requestFor('claude-x');
 
 describe('toAnthropicRequest', () => {
   it('moves every system message into `system` and keeps user/assistant turns in order', () => {
@@ -112,14 +107,7 @@ describe('toAnthropicRequest', () => {
     const params = toAnthropicRequest(
       request({
         messages: [
-          { role: 'user', content: 'weather?' },
-          {
-            role: 'assistant',
-            content: 'Checking.',
-            tool_calls: [
-              { id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } },
-            ],
-          },
+          ...WEATHER_CALL_TURNS,
           { role: 'tool', tool_call_id: 'c1', content: [{ type: 'text', text: '-3C' }] },
         ],
       }),
@@ -138,17 +126,7 @@ describe('toAnthropicRequest', () => {
   });
 
   it('treats empty tool arguments as {} and refuses arguments that are not a JSON object', () => {
-    const call = (args: string): ChatRequest =>
-      request({
-        messages: [
-          { role: 'user', content: 'x' },
-          {
-            role: 'assistant',
-            content: null,
-            tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: args } }],
-          },
-        ],
-      });
+    const call = (args: string): ChatRequest => request({ messages: toolCallWithArguments(args) });
     expect(toAnthropicRequest(call('')).messages[1].content).toEqual([
       { type: 'tool_use', id: 'c', name: 'f', input: {} },
     ]);

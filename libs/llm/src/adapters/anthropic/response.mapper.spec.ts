@@ -1,4 +1,5 @@
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
+import { assistantChoice, functionCall } from '../shared/testing/response-fixtures';
 import { fromAnthropicMessage, toUsage } from './response.mapper';
 
 function message(overrides: Partial<Message>): Message {
@@ -44,7 +45,7 @@ describe('fromAnthropicMessage', () => {
       id: 'msg_1',
       created: 1_700_000_000,
       model: 'claude-x',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello, world' }, finish_reason: 'stop' }],
+      choices: [assistantChoice('Hello, world', 'stop')],
       usage: { prompt_tokens: 10, completion_tokens: 4, total_tokens: 14 },
     });
   });
@@ -64,17 +65,9 @@ describe('fromAnthropicMessage', () => {
         ],
       }),
     );
-    expect(response.choices[0]).toEqual({
-      index: 0,
-      message: {
-        role: 'assistant',
-        content: null,
-        tool_calls: [
-          { id: 'toolu_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"a","n":2}' } },
-        ],
-      },
-      finish_reason: 'tool_calls',
-    });
+    expect(response.choices[0]).toEqual(
+      assistantChoice(null, 'tool_calls', [functionCall('toolu_1', 'lookup', '{"q":"a","n":2}')]),
+    );
   });
 });
 

@@ -1,19 +1,14 @@
 import type { ChatRequest } from '../../core/chat.types';
 import { RequestMappingError } from '../shared/request-mapping-error';
+import {
+  WEATHER_CALL_TURNS,
+  WEATHER_TOOL,
+  requestFor,
+  toolCallWithArguments,
+} from '../shared/testing/request-fixtures';
 import { toConverseRequest, toConverseStreamInput } from './request.mapper';
 
-const WEATHER_TOOL = {
-  type: 'function' as const,
-  function: {
-    name: 'get_weather',
-    description: 'Weather',
-    parameters: { type: 'object', properties: { city: { type: 'string' } } },
-  },
-};
-
-function request(overrides: Partial<ChatRequest>): ChatRequest {
-  return { model: 'anthropic.claude-x-v1:0', messages: [{ role: 'user', content: 'hi' }], ...overrides };
-}
+const request = requestFor('anthropic.claude-x-v1:0');
 
 describe('toConverseRequest', () => {
   it('moves system messages into system blocks and merges consecutive same-role turns', () => {
@@ -99,14 +94,7 @@ describe('toConverseRequest', () => {
     const input = toConverseRequest(
       request({
         messages: [
-          { role: 'user', content: 'weather?' },
-          {
-            role: 'assistant',
-            content: 'Checking.',
-            tool_calls: [
-              { id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } },
-            ],
-          },
+          ...WEATHER_CALL_TURNS,
           { role: 'tool', tool_call_id: 'c1', content: '-3C' },
           { role: 'tool', tool_call_id: 'c2', content: '' },
         ],
@@ -132,16 +120,7 @@ describe('toConverseRequest', () => {
   });
 
   it('refuses tool arguments that are not a JSON object and tool messages without an id', () => {
-    const call = request({
-      messages: [
-        { role: 'user', content: 'x' },
-        {
-          role: 'assistant',
-          content: null,
-          tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '"str"' } }],
-        },
-      ],
-    });
+    const call = request({ messages: toolCallWithArguments('"str"') });
     expect(() => toConverseRequest(call)).toThrow(RequestMappingError);
     expect(() => toConverseRequest(request({ messages: [{ role: 'tool', content: 'x' }] }))).toThrow(
       RequestMappingError,

@@ -1,4 +1,5 @@
 import type { ConverseResponse } from '@aws-sdk/client-bedrock-runtime';
+import { assistantChoice, functionCall } from '../shared/testing/response-fixtures';
 import { fromConverseResponse, toUsage } from './response.mapper';
 
 describe('fromConverseResponse', () => {
@@ -23,7 +24,7 @@ describe('fromConverseResponse', () => {
       id: 'bedrock-abc-123',
       created: 1_700_000_000,
       model: 'anthropic.claude-x-v1:0',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello, world' }, finish_reason: 'stop' }],
+      choices: [assistantChoice('Hello, world', 'stop')],
       usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 },
     });
   });
@@ -45,18 +46,12 @@ describe('fromConverseResponse', () => {
       },
       'm',
     );
-    expect(response.choices[0]).toEqual({
-      index: 0,
-      message: {
-        role: 'assistant',
-        content: null,
-        tool_calls: [
-          { id: 'tu_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"a"}' } },
-          { id: 'tu_2', type: 'function', function: { name: 'now', arguments: '{}' } },
-        ],
-      },
-      finish_reason: 'tool_calls',
-    });
+    expect(response.choices[0]).toEqual(
+      assistantChoice(null, 'tool_calls', [
+        functionCall('tu_1', 'lookup', '{"q":"a"}'),
+        functionCall('tu_2', 'now', '{}'),
+      ]),
+    );
     expect(response.id).toMatch(/^bedrock-[0-9a-f-]{36}$/);
   });
 });
