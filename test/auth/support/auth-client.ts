@@ -1,13 +1,10 @@
 import type { AppConfig } from '@app/config';
+import { call } from '../../support/json-call';
 import { testConfig } from '../../support/test-config';
 
-export const ADMIN = { email: 'root@example.com', password: 'root-password-0123' };
+export { call, type Reply } from '../../support/json-call';
 
-export interface Reply<T> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+export const ADMIN = { email: 'root@example.com', password: 'root-password-0123' };
 
 export interface ErrorBody {
   error: { code: string; message: string; requestId: string; details?: unknown[] };
@@ -41,25 +38,6 @@ export interface ApiKeyView {
 }
 
 export type CreatedApiKey = ApiKeyView & { key: string };
-
-/** One JSON request; `body` is the parsed answer (undefined for an empty one). */
-export async function call<T = unknown>(
-  baseUrl: string,
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<Reply<T>> {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers,
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
-}
 
 export async function signIn(baseUrl: string, email: string, password: string): Promise<TokenPair> {
   const res = await call<TokenPair>(baseUrl, 'POST', '/auth/token', { body: { email, password } });

@@ -1,34 +1,12 @@
 import type { TaskView } from '@app/tasks';
+import { call, type Reply } from '../../support/json-call';
 
-export interface Reply<T> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+export { call, type Reply } from '../../support/json-call';
 
 export type CreatedTask = TaskView & { webhookSecret?: string };
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown[] };
-}
-
-/** One JSON request to the api. */
-export async function call<T = unknown>(
-  baseUrl: string,
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<Reply<T>> {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers,
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
 /** A chat task input whose one user message is `prompt` (the fake vendor echoes it back). */
