@@ -95,7 +95,7 @@ async function main(): Promise<void> {
         }),
       );
     }
-    for (const g of gateways) await slice(g, 2); // warm-up
+    for (const g of gateways) await slice(g, 5); // warm-up (a cluster's processes share it)
     const totals: Totals[] = gateways.map(() => ({ requests: 0, seconds: 0, cpuMs: 0, p99s: [], errors: 0 }));
     for (let r = 0; r < Number(values.rounds); r++) {
       // alternate which goes first
