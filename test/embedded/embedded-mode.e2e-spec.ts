@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { FakeVendorServer } from '../support/fake-vendors';
 import { DIST, spawnNode, type SpawnedProcess } from '../support/processes';
 import { TEST_JWT_SECRET } from '../support/test-config';
+import { parseTaskEvents } from '../tasks/support/task-events';
 
 const ADMIN = { email: 'admin@example.com', password: 'embedded-mode-password-1' };
 const MODEL = 'test-model';
@@ -157,6 +158,25 @@ describe('embedded mode (no PostgreSQL or Redis server)', () => {
     expect(usage.totals.requests).toBe(2);
     expect(fake.callsFor('openai')).toHaveLength(2);
 
+    // Progress events come only from the worker container's messages (the in-process bus), not from re-reads.
+    fake.enqueue('openai', ...[1, 2, 3].map(() => ({ kind: 'delay' as const, ms: 250 })));
+    const batch = await call<TaskView>(url, 'POST', '/tasks', token, {
+      type: 'batch',
+      input: {
+        requests: [1, 2, 3].map((n) => ({ model: MODEL, messages: [{ role: 'user', content: `b-${n}` }] })),
+        concurrency: 1,
+      },
+    });
+    const stream = await fetch(`${url}/tasks/${batch.body.id}/events`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const events = parseTaskEvents(await stream.text());
+    const progress = events
+      .filter((e) => e.event === 'progress')
+      .map((e) => (e.data as { progress: { done: number } }).progress.done);
+    expect(progress).toEqual(expect.arrayContaining([1, 2]));
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'succeeded' } });
+
     // Concurrent requests: many pg connections share PGlite's one session (each query's messages stay together).
     const burst = await Promise.all([
       ...Array.from({ length: 15 }, (_, i) =>
@@ -190,7 +210,7 @@ describe('embedded mode (no PostgreSQL or Redis server)', () => {
       type: 'chat',
       input: { model: MODEL, messages: [{ role: 'user', content: 'slow' }] },
     });
-    const vendorCall = await fake.waitForCall('openai', 33, 10_000);
+    const vendorCall = await fake.waitForCall('openai', 36, 10_000);
     const cancelled = await call<TaskView>(url, 'DELETE', `/tasks/${slow.body.id}`, token);
     expect(cancelled.body.status).toBe('cancelled');
     await fake.waitForAbort(vendorCall, 2_000);
@@ -209,9 +229,9 @@ describe('embedded mode (no PostgreSQL or Redis server)', () => {
     // The cancelled call is usage too: recorded at shutdown at the latest, written before or after the restart.
     const usageAgain = await eventually(
       async () => (await call<{ totals: { requests: number } }>(url, 'GET', '/analytics/usage', token)).body,
-      (report) => report.totals.requests >= 33,
+      (report) => report.totals.requests >= 36,
     );
-    expect(usageAgain.totals.requests).toBe(33);
+    expect(usageAgain.totals.requests).toBe(36);
     await stop(proc);
   }, 180_000);
 });

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { chatInput, waitUntil, type TaskClient } from './support/task-client';
 import { testRedisUrl } from '../support/services';
 import { pidOf, startTestbed, type Testbed } from './support/task-testbed';
+import { parseTaskEvents } from './support/task-events';
 
 interface TaskRow {
   id: string;
@@ -247,7 +248,7 @@ describe('tasks: api + two worker processes', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const events = parseSse(await res.text());
+    const events = parseTaskEvents(await res.text());
     expect(events[0].event).toBe('task');
     const progress = events
       .filter((e) => e.event === 'progress')
@@ -457,15 +458,4 @@ async function startReceiver(
     received,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
-}
-
-function parseSse(text: string): { event: string; data: unknown }[] {
-  return text
-    .split('\n\n')
-    .map((block) => block.split('\n').filter((line) => line && !line.startsWith(':')))
-    .filter((lines) => lines.length > 0)
-    .map((lines) => ({
-      event: lines.find((l) => l.startsWith('event: '))!.slice('event: '.length),
-      data: JSON.parse(lines.find((l) => l.startsWith('data: '))!.slice('data: '.length)) as unknown,
-    }));
 }
