@@ -1,7 +1,7 @@
 import { exitGracefullyOnSignals } from '@app/common';
 import { DatabaseConfig, type AppConfig } from '@app/config';
 import { startEmbeddedPostgres } from '@app/database';
-import { migrateQueueSchema } from '@app/redis';
+import { migrateQueueSchema, QUEUE_SCHEMA } from '@app/redis';
 import { Logger } from '@nestjs/common';
 import { createWorkerApp } from '../../../worker/src/create-worker-app';
 import { createApiApp } from '../create-api-app';
@@ -12,7 +12,8 @@ import { createApiApp } from '../create-api-app';
  */
 export async function runEmbedded(config: AppConfig): Promise<void> {
   const logger = new Logger('Embedded');
-  const postgres = await startEmbeddedPostgres(config.embedded.dataDir);
+  // The app's tables first, then BullMQ's (its queue functions are called unqualified).
+  const postgres = await startEmbeddedPostgres(config.embedded.dataDir, ['public', QUEUE_SCHEMA]);
   try {
     // The section is optional in embedded mode (pool size, timeouts may still be set there).
     config.database = Object.assign(new DatabaseConfig(), config.database, { url: postgres.url });

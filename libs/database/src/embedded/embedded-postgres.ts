@@ -5,8 +5,6 @@ import { join, resolve } from 'node:path';
 import { DataDirLock } from './data-dir-lock';
 import { servePglite } from './pglite-socket-server';
 
-/** BullMQ's PostgreSQL backend keeps its tables and functions in this schema (see @app/redis queues). */
-const QUEUE_SCHEMA = 'bullmq';
 /** PGlite serves one session; the socket server multiplexes this many client connections onto it. */
 const MAX_CONNECTIONS = 200;
 /** Only names the socket file (`.s.PGSQL.5432`): nothing listens on a TCP port. */
@@ -22,10 +20,13 @@ export interface EmbeddedPostgres {
 /**
  * A real PostgreSQL (PGlite: PostgreSQL compiled to WebAssembly) running in this process, its data in
  * `dataDir`, served on a private Unix socket so the ordinary `pg` driver paths (TypeORM, BullMQ) connect to it.
- * All clients share PGlite's single session, so session settings are global: the search path names the
- * app's tables first, then the queue schema (BullMQ's pool sets its path with a startup option PGlite ignores).
+ * All clients share PGlite's single session, so session settings are global: `searchPath` must name every
+ * schema any client relies on (BullMQ's pool sets its own path with a startup option PGlite ignores).
  */
-export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  searchPath: readonly string[] = ['public'],
+): Promise<EmbeddedPostgres> {
   const directory = resolve(dataDir);
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   const lock = DataDirLock.acquire(directory);
@@ -40,7 +41,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   };
   try {
     db = await PGlite.create({ dataDir: directory });
-    await db.exec(`SET search_path TO public, ${QUEUE_SCHEMA}`);
+    await db.exec(`SET search_path TO ${searchPath.map((schema) => `"${schema}"`).join(', ')}`);
     const path = join(socketDir, `.s.PGSQL.${SOCKET_PORT}`);
     const server = await servePglite(db, path, MAX_CONNECTIONS);
     // libpq's convention, which pg follows: `host` names the socket's folder, the port completes its name.
