@@ -25,7 +25,7 @@ export async function runEmbedded(config: AppConfig): Promise<void> {
     logger.warn(
       `embedded mode: PostgreSQL in-process (PGlite, data in ${postgres.dataDir}), no Redis, api and worker ` +
         'in this one process. Not for production: one process only (no second instance, no separate ' +
-        'workers), limits and caches are per process, task pickup polls every 250 ms. For the full stack ' +
+        'workers), limits and caches are per process. For the full stack ' +
         'set mode: full (MPB_MODE=full) with DATABASE_URL and REDIS_URL.',
     );
     logger.log(`api listening on ${await api.getUrl()} (embedded mode, pid ${process.pid})`);

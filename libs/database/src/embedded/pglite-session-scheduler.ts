@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { PgliteNotifications } from './pglite-notifications';
 
 /** Extended-protocol messages that only make sense together with what follows, up to a Sync. */
 const BATCH_CONTINUES = new Set(['P', 'B', 'D', 'E', 'C'].map((type) => type.charCodeAt(0)));
@@ -21,7 +22,8 @@ interface Batch {
  * fails ("bind message supplies 1 parameters, but prepared statement requires 5") under concurrent load.
  * Here a connection's messages run as one unit up to a sync point (Sync, a simple Query, Flush, anything
  * outside the extended protocol), and while a connection has a transaction open (or flushed without a
- * Sync) the session is its own until that ends. Shaped like pglite-socket's queue, which its
+ * Sync) the session is its own until that ends. Notifications reach the connections that listen for them
+ * (PgliteNotifications). Shaped like pglite-socket's queue, which its
  * PGLiteSocketHandler drives: enqueue / clearQueueForHandler / clearTransactionIfNeeded.
  */
 export class PgliteSessionScheduler {
@@ -30,11 +32,13 @@ export class PgliteSessionScheduler {
   /** The connection that holds the session (open transaction, or flushed extended query). */
   private owner: number | undefined;
   private draining = false;
+  private readonly notifications = new PgliteNotifications();
 
   constructor(private readonly db: PGlite) {}
 
   /** Resolves at once for a message that continues a batch, else once the whole batch has run. */
   enqueue(connection: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
+    this.notifications.observe(connection, message, onData);
     const messages = this.partial.get(connection) ?? [];
     messages.push(message);
     if (continuesBatch(message)) {
@@ -51,6 +55,7 @@ export class PgliteSessionScheduler {
   /** A connection went away: its unsent and waiting messages are dropped. */
   clearQueueForHandler(connection: number): void {
     this.partial.delete(connection);
+    this.notifications.forget(connection);
     for (let i = this.ready.length - 1; i >= 0; i--) {
       if (this.ready[i].connection !== connection) continue;
       const [dropped] = this.ready.splice(i, 1);
@@ -84,9 +89,11 @@ export class PgliteSessionScheduler {
 
   private async run(batch: Batch): Promise<void> {
     let bytes = 0;
+    const scan = this.notifications.outputScanner(batch.connection);
     const onRawData = (data: Uint8Array): void => {
       bytes += data.length;
       batch.onData(data);
+      scan(data);
     };
     try {
       await this.db.runExclusive(() => this.db.execProtocolRawStream(concat(batch.messages), { onRawData }));

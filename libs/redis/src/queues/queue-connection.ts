@@ -24,10 +24,10 @@ export type QueueConnection =
 export const QUEUE_SCHEMA = 'bullmq';
 
 /**
- * The embedded database's socket server multiplexes one PGlite session, so a NOTIFY never reaches the
- * worker's LISTEN connection: workers look for jobs this often instead (seconds, BullMQ's drainDelay).
+ * How long a PostgreSQL-backed worker waits for a NOTIFY before it looks for jobs anyway (seconds,
+ * BullMQ's drainDelay). Notifications wake it at once; this only bounds a missed one.
  */
-const POSTGRES_POLL_SECONDS = 0.25;
+const POSTGRES_POLL_SECONDS = 5;
 
 type QueueSettings = Omit<QueueOptions, 'connection' | 'prefix'>;
 type WorkerSettings = Omit<WorkerOptions, 'connection' | 'prefix'>;
