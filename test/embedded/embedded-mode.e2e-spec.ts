@@ -36,7 +36,7 @@ describe('embedded mode (no PostgreSQL or Redis server)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const env = (): NodeJS.ProcessEnv => ({
+  const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     CONFIG_FILE: '/dev/null',
@@ -60,10 +60,11 @@ describe('embedded mode (no PostgreSQL or Redis server)', () => {
         maxRetries: 0,
       },
     ]),
+    ...extra,
   });
 
-  async function start(): Promise<{ proc: SpawnedProcess; url: string }> {
-    const proc = spawnNode(DIST.api, env());
+  async function start(extra?: Record<string, string>): Promise<{ proc: SpawnedProcess; url: string }> {
+    const proc = spawnNode(DIST.api, env(extra));
     spawned.push(proc);
     const [, url] = await proc.waitForOutput(/api listening on (http:\/\/[^"\s]+)/, 60_000);
     return { proc, url };
@@ -232,6 +233,41 @@ describe('embedded mode (no PostgreSQL or Redis server)', () => {
       (report) => report.totals.requests >= 36,
     );
     expect(usageAgain.totals.requests).toBe(36);
+    await stop(proc);
+  }, 180_000);
+
+  it('loses no task when the process is killed mid-run: after a restart the task runs again and succeeds', async () => {
+    // Short job locks so the restarted worker takes the dead one's job over within seconds.
+    const quickRecovery = {
+      MPB__tasks__lockDurationMs: '2000',
+      MPB__tasks__stalledIntervalMs: '1000',
+      MPB__tasks__reconcileIntervalMs: '1000',
+      MPB__tasks__staleAfterMs: '3000',
+    };
+    let { proc, url } = await start(quickRecovery);
+    let token = await login(url);
+    const callsBefore = fake.callsFor('openai').length;
+    fake.enqueue('openai', { kind: 'delay', ms: 60_000 });
+    const created = await call<TaskView>(url, 'POST', '/tasks', token, {
+      type: 'chat',
+      input: { model: MODEL, messages: [{ role: 'user', content: 'survives a crash' }] },
+    });
+    expect(created.status).toBe(201);
+    await fake.waitForCall('openai', callsBefore + 1, 10_000);
+
+    proc.child.kill('SIGKILL');
+    expect((await proc.exited()).signal).toBe('SIGKILL');
+
+    // The dead process's data-folder lock is taken over; PGlite recovers its files.
+    ({ proc, url } = await start(quickRecovery));
+    token = await login(url);
+    const finished = await eventually(
+      async () => (await call<TaskView>(url, 'GET', `/tasks/${created.body.id}`, token)).body,
+      (task) => task.status === 'succeeded' || task.status === 'failed',
+      45_000,
+    );
+    expect(finished.status).toBe('succeeded');
+    expect(JSON.stringify(finished.result)).toContain('echo: survives a crash');
     await stop(proc);
   }, 180_000);
 });
