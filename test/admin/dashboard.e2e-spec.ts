@@ -1,5 +1,6 @@
 import type { UsageReport } from '@app/analytics';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
@@ -11,7 +12,11 @@ import {
 import { bearer } from '../support/auth';
 import { call, waitUntil } from '../tasks/support/task-client';
 
-const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
+// The README's screenshots are rewritten only on request (UPDATE_SCREENSHOTS=1), so a test run leaves the
+// working tree as it found it.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? join(__dirname, '..', '..', 'docs', 'screenshots')
+  : mkdtempSync(join(tmpdir(), 'mpb-screenshots-'));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const USER = { email: 'dash-user@example.com', password: 'dash-user-pass-0' };
 const STATES = ['healthy', 'degraded', 'down', 'cooling'];
@@ -147,6 +152,7 @@ describe('admin dashboard in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await bed?.close();
+    if (!process.env.UPDATE_SCREENSHOTS) rmSync(SCREENSHOTS, { recursive: true, force: true });
   });
 
   async function openPage(): Promise<Page> {
