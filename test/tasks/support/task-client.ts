@@ -1,7 +1,9 @@
 import type { TaskView } from '@app/tasks';
 import { call, type Reply } from '../../support/json-call';
+import { waitUntil } from '../../support/wait-until';
 
 export { call, type Reply } from '../../support/json-call';
+export { waitUntil } from '../../support/wait-until';
 
 export type CreatedTask = TaskView & { webhookSecret?: string };
 
@@ -12,21 +14,6 @@ export interface ErrorBody {
 /** A chat task input whose one user message is `prompt` (the fake vendor echoes it back). */
 export function chatInput(prompt: string, model = 'test-model'): Record<string, unknown> {
   return { model, messages: [{ role: 'user', content: prompt }] };
-}
-
-export async function waitUntil<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs: number,
-  what: string,
-  intervalMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 /** A client for one caller of /tasks. */
