@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeVendorServer } from '../support/fake-vendors';
 import { DIST, spawnNode, type SpawnedProcess } from '../support/processes';
+import { CREATE_USER_CLI, runCli } from '../auth/support/run-cli';
 import { TEST_JWT_SECRET } from '../support/test-config';
 import { parseTaskEvents } from '../tasks/support/task-events';
 
@@ -222,9 +223,23 @@ describe('embedded mode (no PostgreSQL or Redis server)', () => {
     expect((await second.exited(60_000)).code).toBe(1);
     expect(second.output()).toMatch(/in use by process \d+/);
 
+    // The command-line tools open the embedded database themselves, only while no gateway holds it.
+    const user = ['--email', 'cli@example.com', '--role', 'user', '--password-stdin'];
+    const refused = await runCli(CREATE_USER_CLI, user, env(), 'cli-user-password-1\n');
+    expect(refused.code).toBe(1);
+    expect(refused.output).toMatch(/in use by process \d+/);
+
     await stop(proc);
+    const cliUser = await runCli(CREATE_USER_CLI, user, env(), 'cli-user-password-1\n');
+    expect(cliUser.output).toMatch(/created user cli@example.com/);
+    expect(cliUser.code).toBe(0);
     ({ proc, url } = await start());
     token = await login(url);
+    const cliLogin = await call(url, 'POST', '/auth/token', undefined, {
+      email: 'cli@example.com',
+      password: 'cli-user-password-1',
+    });
+    expect(cliLogin.status).toBe(200);
     const again = await call<TaskView>(url, 'GET', `/tasks/${created.body.id}`, token);
     expect(again.body.status).toBe('succeeded');
     // The cancelled call is usage too: recorded at shutdown at the latest, written before or after the restart.

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { DomainException } from '@app/common';
 import { ConfigValidationError, loadConfig } from '@app/config';
-import { typeormOptions } from '@app/database';
+import { typeormOptions, withConfiguredDatabase } from '@app/database';
 import { DataSource } from 'typeorm';
 import { AUTH_ENTITIES } from '../auth.entities';
 import { User } from '../users/user.entity';
@@ -21,21 +21,23 @@ async function main(): Promise<number> {
   if (!password) return fail(`no password given\n${CREATE_USER_USAGE}`);
 
   const config = loadConfig();
-  const dataSource = new DataSource({ ...typeormOptions(config.database), entities: AUTH_ENTITIES });
-  await dataSource.initialize();
-  try {
-    if (config.database.migrationsRun) await dataSource.runMigrations({ transaction: 'each' });
-    const user = await insertUser(dataSource.getRepository(User), {
-      email: args.email,
-      password,
-      role: args.role,
-    });
-    if (user === 'duplicate') return fail(`a user with email ${args.email} already exists`);
-    process.stdout.write(`created ${user.role} ${user.email} (id ${user.id})\n`);
-    return 0;
-  } finally {
-    await dataSource.destroy();
-  }
+  return withConfiguredDatabase(config, async (database) => {
+    const dataSource = new DataSource({ ...typeormOptions(database), entities: AUTH_ENTITIES });
+    await dataSource.initialize();
+    try {
+      if (database.migrationsRun) await dataSource.runMigrations({ transaction: 'each' });
+      const user = await insertUser(dataSource.getRepository(User), {
+        email: args.email,
+        password,
+        role: args.role,
+      });
+      if (user === 'duplicate') return fail(`a user with email ${args.email} already exists`);
+      process.stdout.write(`created ${user.role} ${user.email} (id ${user.id})\n`);
+      return 0;
+    } finally {
+      await dataSource.destroy();
+    }
+  });
 }
 
 function readStdin(): Promise<string> {

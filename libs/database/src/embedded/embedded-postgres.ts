@@ -1,12 +1,8 @@
-import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataDirLock } from './data-dir-lock';
-import { servePglite } from './pglite-socket-server';
 
-/** PGlite serves one session; the socket server multiplexes this many client connections onto it. */
-const MAX_CONNECTIONS = 200;
 /** Only names the socket file (`.s.PGSQL.5432`): nothing listens on a TCP port. */
 const SOCKET_PORT = 5432;
 
@@ -33,29 +29,26 @@ export async function startEmbeddedPostgres(
   // The server trusts every client, so it listens on a Unix socket in a folder only this user can enter
   // (mkdtemp makes it 0700; a short path, as socket paths are limited to ~100 bytes), never on TCP.
   const socketDir = mkdtempSync(join(tmpdir(), 'mpb-pg-'));
-  let db: PGlite | undefined;
-  const cleanUp = async (): Promise<void> => {
-    await db?.close().catch(() => undefined);
+  const cleanUp = (): void => {
     rmSync(socketDir, { recursive: true, force: true });
     lock.release();
   };
   try {
-    db = await PGlite.create({ dataDir: directory });
-    await db.exec(`SET search_path TO ${searchPath.map((schema) => `"${schema}"`).join(', ')}`);
-    const path = join(socketDir, `.s.PGSQL.${SOCKET_PORT}`);
-    const server = await servePglite(db, path, MAX_CONNECTIONS);
+    // Loaded here, not at the top: full mode never loads PGlite (every process imports @app/database).
+    const { runPglite } = await import('./pglite-runtime.js');
+    const pglite = await runPglite(directory, searchPath, join(socketDir, `.s.PGSQL.${SOCKET_PORT}`));
     // libpq's convention, which pg follows: `host` names the socket's folder, the port completes its name.
     const url = `postgres://postgres@localhost:${SOCKET_PORT}/postgres?host=${encodeURIComponent(socketDir)}`;
     return {
       url,
       dataDir: directory,
       stop: async () => {
-        await server.close();
-        await cleanUp();
+        await pglite.close();
+        cleanUp();
       },
     };
   } catch (error) {
-    await cleanUp();
+    cleanUp();
     throw error;
   }
 }
