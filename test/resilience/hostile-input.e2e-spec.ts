@@ -264,6 +264,42 @@ describe('resilience: hostile input (property-based fuzz and named cases)', () =
     expect(found).toEqual([]);
   });
 
+  it('unpaired UTF-16 surrogates in JSON strings (\\ud800) → 400 before PostgreSQL or a vendor sees them', async () => {
+    const model = SERVED_MODELS[0];
+    const cases = [
+      ['/tasks', `{"type":"chain","input":{"model":"\\ud800","steps":[{"prompt":"!"}]}}`],
+      [
+        '/tasks',
+        `{"type":"chat","input":{"model":"${model}","messages":[{"role":"user","content":"a\\udc00"}]}}`,
+      ],
+      ['/v1/chat/completions', `{"model":"${model}","messages":[{"role":"user","content":"\\ud83d"}]}`],
+      ['/auth/token', `{"email":"\\ud800@example.com","password":"x"}`],
+    ] as const;
+    const callsBefore = bed.fake.calls.length;
+    for (const [path, body] of cases) {
+      const res = await rawRequest(bed.url, {
+        method: 'POST',
+        path,
+        headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' },
+        body,
+      });
+      expect({ path, status: res.status, problems: hostileAnswerProblems(answerOfRaw(res)) }).toEqual({
+        path,
+        status: 400,
+        problems: [],
+      });
+    }
+    expect(bed.fake.calls.length).toBe(callsBefore);
+    // A pair written as escapes is an ordinary emoji.
+    const emoji = await rawRequest(bed.url, {
+      method: 'POST',
+      path: '/v1/chat/completions',
+      headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' },
+      body: `{"model":"${model}","messages":[{"role":"user","content":"\\ud83d\\ude00"}]}`,
+    });
+    expect(emoji.status).toBe(200);
+  });
+
   it('invalid UTF-8 in bodies and headers → answered well-formed', async () => {
     const invalid = [
       Buffer.from([0xff, 0xfe, 0xfd]),

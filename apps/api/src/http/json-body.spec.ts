@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { jsonNestingExceeds } from './json-body';
+import { hasUnpairedSurrogate, jsonNestingExceeds } from './json-body';
 
 /** Reference: the real depth of a parsed value. */
 function depthOf(value: unknown): number {
@@ -28,6 +28,35 @@ describe('jsonNestingExceeds', () => {
         expect(jsonNestingExceeds(text, max)).toBe(text.length > max && depthOf(value) > max);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('hasUnpairedSurrogate', () => {
+  const check = (text: string): boolean => hasUnpairedSurrogate(text, JSON.parse(text) as unknown);
+
+  it('finds a lone high or low surrogate in values and keys, however deep', () => {
+    expect(check('{"model":"\\ud800"}')).toBe(true);
+    expect(check('{"a":[{"b":"x\\uDC00y"}]}')).toBe(true);
+    expect(check('{"\\ud83d":1}')).toBe(true);
+    expect(check('["\\ude00\\ud83d"]')).toBe(true);
+  });
+
+  it('accepts pairs written as escapes, raw emoji and text without escapes', () => {
+    expect(check('{"content":"\\ud83d\\ude00"}')).toBe(false);
+    expect(check(JSON.stringify({ content: 'smile 😀', n: 1 }))).toBe(false);
+    expect(check('{"content":"\\u00e9 \\\\ud800 is escaped text"}')).toBe(false);
+  });
+
+  it('agrees with String.prototype.isWellFormed on any string', () => {
+    // Node 24 has isWellFormed; the ES2023 lib this project compiles against does not declare it yet.
+    const wellFormed = (s: string): boolean => (s as string & { isWellFormed(): boolean }).isWellFormed();
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (value) => {
+        const text = JSON.stringify({ value });
+        expect(hasUnpairedSurrogate(text, { value })).toBe(!wellFormed(value));
+      }),
+      { numRuns: 1_000 },
     );
   });
 });
