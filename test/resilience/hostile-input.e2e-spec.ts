@@ -264,7 +264,7 @@ describe('resilience: hostile input (property-based fuzz and named cases)', () =
     expect(found).toEqual([]);
   });
 
-  it('unpaired UTF-16 surrogates in JSON strings (\\ud800) → 400 before PostgreSQL or a vendor sees them', async () => {
+  it('NUL (\\u0000) and unpaired UTF-16 surrogates (\\ud800) in JSON strings → 400 before PostgreSQL or a vendor sees them', async () => {
     const model = SERVED_MODELS[0];
     const cases = [
       ['/tasks', `{"type":"chain","input":{"model":"\\ud800","steps":[{"prompt":"!"}]}}`],
@@ -274,6 +274,11 @@ describe('resilience: hostile input (property-based fuzz and named cases)', () =
       ],
       ['/v1/chat/completions', `{"model":"${model}","messages":[{"role":"user","content":"\\ud83d"}]}`],
       ['/auth/token', `{"email":"\\ud800@example.com","password":"x"}`],
+      [
+        '/tasks',
+        `{"type":"chat","input":{"model":"${model}","messages":[{"role":"user","content":"a\\u0000b"}]}}`,
+      ],
+      ['/v1/chat/completions', `{"model":"${model}","messages":[{"role":"user","content":"\\u0000"}]}`],
     ] as const;
     const callsBefore = bed.fake.calls.length;
     for (const [path, body] of cases) {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { hasUnpairedSurrogate, jsonNestingExceeds } from './json-body';
+import { hasUnstorableString, jsonNestingExceeds } from './json-body';
 
 /** Reference: the real depth of a parsed value. */
 function depthOf(value: unknown): number {
@@ -32,8 +32,8 @@ describe('jsonNestingExceeds', () => {
   });
 });
 
-describe('hasUnpairedSurrogate', () => {
-  const check = (text: string): boolean => hasUnpairedSurrogate(text, JSON.parse(text) as unknown);
+describe('hasUnstorableString', () => {
+  const check = (text: string): boolean => hasUnstorableString(text, JSON.parse(text) as unknown);
 
   it('finds a lone high or low surrogate in values and keys, however deep', () => {
     expect(check('{"model":"\\ud800"}')).toBe(true);
@@ -42,19 +42,24 @@ describe('hasUnpairedSurrogate', () => {
     expect(check('["\\ude00\\ud83d"]')).toBe(true);
   });
 
+  it('finds a NUL character written as \\u0000', () => {
+    expect(check('{"content":"a\\u0000b"}')).toBe(true);
+    expect(check('{"content":"\\\\u0000 is escaped text"}')).toBe(false);
+  });
+
   it('accepts pairs written as escapes, raw emoji and text without escapes', () => {
     expect(check('{"content":"\\ud83d\\ude00"}')).toBe(false);
     expect(check(JSON.stringify({ content: 'smile 😀', n: 1 }))).toBe(false);
     expect(check('{"content":"\\u00e9 \\\\ud800 is escaped text"}')).toBe(false);
   });
 
-  it('agrees with String.prototype.isWellFormed on any string', () => {
+  it('agrees with String.prototype.isWellFormed (and no NUL) on any string', () => {
     // Node 24 has isWellFormed; the ES2023 lib this project compiles against does not declare it yet.
     const wellFormed = (s: string): boolean => (s as string & { isWellFormed(): boolean }).isWellFormed();
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (value) => {
         const text = JSON.stringify({ value });
-        expect(hasUnpairedSurrogate(text, { value })).toBe(!wellFormed(value));
+        expect(hasUnstorableString(text, { value })).toBe(!wellFormed(value) || value.includes('\0'));
       }),
       { numRuns: 1_000 },
     );

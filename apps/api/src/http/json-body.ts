@@ -43,34 +43,33 @@ function closingQuote(text: string, open: number): number {
   }
 }
 
-/** An escaped UTF-16 surrogate (\uD800-\uDFFF) in JSON text; paired ones (an emoji as escapes) are fine. */
-const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
-const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Escapes in JSON text that can spell an unstorable string: NUL, or a UTF-16 surrogate (pairs are fine). */
+const SUSPECT_ESCAPE = /\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})/;
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
- * True when a string in the parsed body (a key or a value) holds an unpaired surrogate: valid JSON, not
- * valid Unicode, and refused by PostgreSQL's jsonb and by vendors. Only texts with a surrogate escape are
- * walked (raw UTF-8 cannot carry one); the walk is bounded by the nesting check.
+ * True when a string in the parsed body (a key or a value) holds a NUL character or an unpaired UTF-16
+ * surrogate: valid JSON, but PostgreSQL stores neither (jsonb and text refuse them) and vendors reject the
+ * surrogates. Only texts with such an escape are walked (raw JSON text cannot carry either); the walk is
+ * bounded by the nesting check.
  */
-export function hasUnpairedSurrogate(text: string, parsed: unknown): boolean {
-  return SURROGATE_ESCAPE.test(text) && containsUnpaired(parsed);
+export function hasUnstorableString(text: string, parsed: unknown): boolean {
+  return SUSPECT_ESCAPE.test(text) && containsUnstorable(parsed);
 }
 
-function containsUnpaired(value: unknown): boolean {
-  if (typeof value === 'string') return UNPAIRED_SURROGATE.test(value);
-  if (Array.isArray(value)) return value.some(containsUnpaired);
+function containsUnstorable(value: unknown): boolean {
+  if (typeof value === 'string') return UNSTORABLE.test(value);
+  if (Array.isArray(value)) return value.some(containsUnstorable);
   if (value && typeof value === 'object') {
-    return Object.entries(value).some(
-      ([key, item]) => UNPAIRED_SURROGATE.test(key) || containsUnpaired(item),
-    );
+    return Object.entries(value).some(([key, item]) => UNSTORABLE.test(key) || containsUnstorable(item));
   }
   return false;
 }
 
 /**
  * Fastify's own JSON parser (same prototype-poisoning protection), behind the nesting check: a body
- * nested too deeply is a 400 in the error format before anything walks it; so is one with an unpaired
- * surrogate (which would otherwise reach PostgreSQL or a vendor and come back as a 500). Registered through Nest's
+ * nested too deeply is a 400 in the error format before anything walks it; so is one with a NUL or an
+ * unpaired surrogate in a string (which would otherwise reach PostgreSQL or a vendor and come back as a 500). Registered through Nest's
  * useBodyParser, which then leaves out the default one; call it before the app is initialised.
  */
 export function installJsonBodyParser(
@@ -94,12 +93,13 @@ export function installJsonBodyParser(
     }
     // the api serves HTTP/1.1: the default parser's request type is the one Fastify gives here
     parse(request as FastifyRequest, text, (error, parsed) => {
-      if (!error && hasUnpairedSurrogate(text, parsed)) {
+      if (!error && hasUnstorableString(text, parsed)) {
         done(
           new DomainException({
             status: 400,
             code: ErrorCode.BadRequest,
-            message: 'Request body contains a string with an unpaired UTF-16 surrogate (\\uD800-\\uDFFF)',
+            message:
+              'Request body contains a string with a NUL character (\\u0000) or an unpaired UTF-16 surrogate (\\uD800-\\uDFFF)',
           }),
           undefined,
         );
