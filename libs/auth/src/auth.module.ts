@@ -3,7 +3,6 @@ import { REDIS_CLIENT } from '@app/redis';
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { ThrottlerModule, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeyAuthenticator } from './api-keys/api-key-authenticator';
 import { ApiKeyUsageRecorder } from './api-keys/api-key-usage.recorder';
@@ -11,20 +10,17 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { AUTH_ENTITIES } from './auth.entities';
 import { AuthGuard } from './authorization/auth.guard';
 import { CallerLimitsModule } from './limits/caller-limits.module';
-import { CallerLimitsService } from './limits/caller-limits.service';
-import { CallerRateStorage } from './limits/caller-rate.storage';
 import { CallerThrottlerGuard } from './limits/caller-throttler.guard';
-import { MINUTE_MS } from './limits/rate-windows';
 import { LoginFailureStore } from './login-throttle/login-failure.store';
 import { loginFailureStoreFor } from './login-throttle/login-failure-stores';
 import { LoginThrottleService } from './login-throttle/login-throttle.service';
 import { PasswordHasher } from './passwords/password-hasher';
-import { principalOf } from './principal/request-principal';
 import { ACCESS_TOKEN_ALGORITHM, AccessTokenService } from './tokens/access-token.service';
 import { RefreshTokenService } from './tokens/refresh-token.service';
 import { SessionService } from './tokens/session.service';
 import { BootstrapAdmin } from './users/bootstrap-admin';
 import { UsersService } from './users/users.service';
+import { CallerThrottlerModule } from './limits/caller-throttler.module';
 
 /**
  * Authentication and per-caller limits for the api. Importing it protects every route: AuthGuard then
@@ -49,21 +45,7 @@ import { UsersService } from './users/users.service';
       }),
     }),
     CallerLimitsModule,
-    ThrottlerModule.forRootAsync({
-      imports: [CallerLimitsModule],
-      inject: [CallerRateStorage, CallerLimitsService],
-      useFactory: (storage: CallerRateStorage, limits: CallerLimitsService): ThrottlerModuleOptions => ({
-        storage,
-        throttlers: [
-          {
-            name: 'default',
-            ttl: MINUTE_MS,
-            blockDuration: 0,
-            limit: (context) => limits.limitsFor(principalOf(context)).rpm,
-          },
-        ],
-      }),
-    }),
+    CallerThrottlerModule,
   ],
   providers: [
     PasswordHasher,

@@ -3,21 +3,9 @@ import type { AppConfig } from '@app/config';
 import { absentRedis } from '@app/redis';
 import type Redis from 'ioredis';
 import { responseCacheFor } from './cache.module';
-import type { CachedCompletion } from './cached-completion';
+import { CACHED_COMPLETION } from './testing/cached-completion.fixture';
 
-const entry: CachedCompletion = {
-  response: {
-    id: 'chatcmpl-1',
-    created: 1,
-    model: 'gpt-4o',
-    choices: [{ index: 0, message: { role: 'assistant', content: 'Paris' }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
-  },
-  provider: 'openai',
-  deploymentId: 'openai-main',
-  model: 'gpt-4o',
-  storedAt: 1_700_000_000_000,
-};
+const entry = CACHED_COMPLETION;
 
 const config = (mode: AppConfig['mode']): AppConfig =>
   ({

@@ -1,23 +1,11 @@
 import type { AppConfig } from '@app/config';
 import { absentRedis } from '@app/redis';
 import type Redis from 'ioredis';
-import type { CachedCompletion } from './cached-completion';
 import { MemoryResponseStore } from './memory-response-store';
 import { ResponseCache } from './response-cache';
+import { CACHED_COMPLETION } from './testing/cached-completion.fixture';
 
-const entry: CachedCompletion = {
-  response: {
-    id: 'chatcmpl-1',
-    created: 1,
-    model: 'gpt-4o',
-    choices: [{ index: 0, message: { role: 'assistant', content: 'Paris' }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
-  },
-  provider: 'openai',
-  deploymentId: 'openai-main',
-  model: 'gpt-4o',
-  storedAt: 1_700_000_000_000,
-};
+const entry = CACHED_COMPLETION;
 
 /** get/set over a Map; `get` can be made to fail or to hang. */
 class MapRedis {

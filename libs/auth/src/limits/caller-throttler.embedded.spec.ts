@@ -14,16 +14,15 @@ import {
 import { APP_GUARD } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { Throttle, ThrottlerModule, type ThrottlerModuleOptions } from '@nestjs/throttler';
+import { Throttle } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../principal/principal';
-import { principalOf } from '../principal/request-principal';
 import { CallerLimitsModule } from './caller-limits.module';
 import { CallerLimitsService } from './caller-limits.service';
-import { CallerRateStorage } from './caller-rate.storage';
 import { CallerThrottlerGuard } from './caller-throttler.guard';
 import { EnforceTokenBudget } from './enforce-token-budget.decorator';
 import { MINUTE_MS } from './rate-windows';
+import { CallerThrottlerModule } from './caller-throttler.module';
 
 /**
  * The api and the worker of one embedded process, as two Nest containers with no Redis: request windows
@@ -83,24 +82,7 @@ class ProbeController {
 }
 
 @Module({
-  imports: [
-    CallerLimitsModule,
-    ThrottlerModule.forRootAsync({
-      imports: [CallerLimitsModule],
-      inject: [CallerRateStorage, CallerLimitsService],
-      useFactory: (storage: CallerRateStorage, limits: CallerLimitsService): ThrottlerModuleOptions => ({
-        storage,
-        throttlers: [
-          {
-            name: 'default',
-            ttl: MINUTE_MS,
-            blockDuration: 0,
-            limit: (context) => limits.limitsFor(principalOf(context)).rpm,
-          },
-        ],
-      }),
-    }),
-  ],
+  imports: [CallerLimitsModule, CallerThrottlerModule],
   controllers: [ProbeController],
   providers: [
     { provide: APP_GUARD, useClass: HeaderPrincipalGuard },
