@@ -4,6 +4,7 @@ import { REDIS_CLIENT } from '@app/redis';
 import { Module } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { MemoryResponseStore } from './memory-response-store';
+import { RedisResponseStore } from './redis-response-store';
 import { ResponseCache } from './response-cache';
 
 /**
@@ -11,9 +12,10 @@ import { ResponseCache } from './response-cache';
  * the whole process, so the api and the worker containers answer from the same entries.
  */
 export function responseCacheFor(config: AppConfig, redis: Redis): ResponseCache {
-  if (!isEmbedded(config)) return new ResponseCache(redis, config);
-  const memory = processWide('cache:responses', () => new MemoryResponseStore(config.cache));
-  return new ResponseCache(redis, config, memory);
+  const responses = isEmbedded(config)
+    ? processWide('cache:responses', () => new MemoryResponseStore(config.cache))
+    : new RedisResponseStore(redis, config);
+  return new ResponseCache(responses, config.cache);
 }
 
 /** RedisModule and AppConfigModule are global. */

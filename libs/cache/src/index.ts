@@ -5,3 +5,5 @@ export * from './cached-completion';
 export * from './canonical-json';
 export * from './memory-response-store';
 export * from './response-cache';
+export * from './redis-response-store';
+export * from './response-store';

@@ -1,5 +1,6 @@
 import type { CacheConfig } from '@app/config';
 import { LRUCache } from 'lru-cache';
+import type { ResponseStore } from './response-store';
 
 /** In-memory cache budget when there is no Redis: entries are dropped least recently used first. */
 export const DEFAULT_MEMORY_CACHE_BYTES = 64 * 1024 * 1024;
@@ -15,7 +16,7 @@ export interface MemoryResponseStoreOptions {
  * does the expiry and the size bound. Entries are kept as the same text the Redis store holds, so each hit
  * decodes a fresh copy that no caller can alter for the next one.
  */
-export class MemoryResponseStore {
+export class MemoryResponseStore implements ResponseStore {
   private readonly entries: LRUCache<string, string>;
 
   constructor(

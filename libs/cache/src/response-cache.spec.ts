@@ -1,7 +1,7 @@
 import type { AppConfig } from '@app/config';
-import { absentRedis } from '@app/redis';
 import type Redis from 'ioredis';
 import { MemoryResponseStore } from './memory-response-store';
+import { RedisResponseStore } from './redis-response-store';
 import { ResponseCache } from './response-cache';
 import { CACHED_COMPLETION } from './testing/cached-completion.fixture';
 
@@ -39,7 +39,7 @@ describe('ResponseCache', () => {
 
   beforeEach(() => {
     redis = new MapRedis();
-    cache = new ResponseCache(redis as unknown as Redis, config);
+    cache = new ResponseCache(new RedisResponseStore(redis as unknown as Redis, config), config.cache);
   });
 
   it('stores off the request path with the TTL, under <prefix>cache:<key>, and reads it back', async () => {
@@ -88,8 +88,7 @@ describe('ResponseCache on a memory store (embedded mode)', () => {
   beforeEach(() => {
     now = 1_000_000;
     memory = new MemoryResponseStore(config.cache, { clock: () => now });
-    // the stand-in throws on any call: these tests fail if the cache touches Redis
-    cache = new ResponseCache(absentRedis(), config, memory);
+    cache = new ResponseCache(memory, config.cache);
   });
 
   it('stores off the request path and answers a hit with a fresh copy of the entry', async () => {

@@ -1,4 +1,4 @@
-import { ResponseCache } from '@app/cache';
+import { RedisResponseStore, ResponseCache } from '@app/cache';
 import { DomainException, ErrorCode } from '@app/common';
 import type { AppConfig } from '@app/config';
 import { ProviderError, type ChatChunk, type ChatRequest } from '@app/llm';
@@ -74,7 +74,7 @@ describe('ChatService', () => {
     return new ChatService(
       harness.router,
       harness.catalog,
-      new ResponseCache(redis as unknown as Redis, appConfig),
+      new ResponseCache(new RedisResponseStore(redis as unknown as Redis, appConfig), appConfig.cache),
       observers,
       appConfig,
       budget,
