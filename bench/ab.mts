@@ -4,6 +4,7 @@
  * req/s, p99 and CPU per request (main threads, summed over a cluster's processes) of each.
  * Run: node bench/ab.mts --a dist-before/apps/api/src/main.js --b dist/apps/api/src/main.js \
  *        [--a-processes 1] [--b-processes 2] [--rounds 6] [--slice 3] [--connections 50] [--delay-ms 0]
+ *        [--warmup 10] (s of load on each build before the measured slices: until V8 has optimised the hot path)
  * (PostgreSQL and Redis as for the bench)
  */
 import autocannon from 'autocannon';
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     slice: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
     'delay-ms': { type: 'string', default: '0' },
+    warmup: { type: 'string', default: '10' },
   },
 });
 
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
         }),
       );
     }
-    for (const g of gateways) await slice(g, 5); // warm-up (a cluster's processes share it)
+    for (const g of gateways) await slice(g, Number(values.warmup)); // a cluster's processes share it
     const totals: Totals[] = gateways.map(() => ({ requests: 0, seconds: 0, cpuMs: 0, p99s: [], errors: 0 }));
     for (let r = 0; r < Number(values.rounds); r++) {
       // alternate which goes first

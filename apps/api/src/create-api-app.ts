@@ -1,10 +1,16 @@
-import { AllExceptionsFilter, REQUEST_ID_HEADER, requestIdFor, sendErrorReply } from '@app/common';
+import {
+  AllExceptionsFilter,
+  installRequestLog,
+  REQUEST_ID_HEADER,
+  requestIdFor,
+  sendErrorReply,
+} from '@app/common';
 import type { AppConfig } from '@app/config';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { setupAdminUi } from './admin/admin-ui';
 import { AppModule } from './app.module';
 import { ChatCompletionRequestDto } from './chat/dto/chat-completion-request.dto';
@@ -22,6 +28,8 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     bodyLimit: config.server.bodyLimitBytes,
     genReqId: requestIdFor,
     logger: false,
+    // No Nest middleware (requests are logged by a hook, see installRequestLog): no middie hook per request.
+    skipMiddie: true,
     // Requests arriving during shutdown are answered by the drain hook below, in the one error format.
     return503OnClosing: false,
     // Errors Fastify finds before routing (a malformed URL, an over-long path parameter): same error body.
@@ -35,6 +43,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  installRequestLog(app.getHttpAdapter().getInstance(), PinoLogger.root);
   installJsonBodyParser(app, config.server.bodyLimitBytes);
   const fastify = app.getHttpAdapter().getInstance();
   const drain = app.get(ApiDrain);

@@ -8,5 +8,6 @@ export * from './all-exceptions.filter';
 export * from './error-reply';
 export * from './request-id';
 export * from './logger';
+export * from './request-log';
 export * from './graceful-shutdown';
 export * from './process-wide';

@@ -1,6 +1,4 @@
-import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { stdSerializers } from 'pino';
 
 /** Header and body fields that may carry credentials: pino replaces them before a line is written. */
@@ -38,32 +36,20 @@ export function secretRedactor(secrets: readonly string[]): ((line: string) => s
   };
 }
 
-/** `secrets`: credentials removed by value from every line (configuredSecrets of @app/config). */
+/**
+ * nestjs-pino's root logger; `secrets`: credentials removed by value from every line (configuredSecrets of
+ * @app/config). Its pino-http middleware is mounted on no route (`forRoutes: []`): requests are logged by
+ * installRequestLog's Fastify hook instead, and the api runs without middie.
+ */
 export function loggerParams(level: string, secrets: readonly string[] = []): Params {
   const redactSecrets = secretRedactor(secrets);
   return {
-    // nestjs-pino's default route pattern does not match under the Fastify adapter: name every path.
-    forRoutes: [{ path: '*splat', method: RequestMethod.ALL }],
+    forRoutes: [],
     pinoHttp: {
       level,
       redact: { paths: REDACTED_PATHS, censor: REDACTED },
       ...(redactSecrets ? { hooks: { streamWrite: redactSecrets } } : {}),
-      genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? 'unknown',
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/health/ready' },
-      // The serializers read the raw request/response themselves: pino-http's wrapping would first copy
-      // every header into a standard request object, for each request's logger, only to drop them here.
-      wrapSerializers: false,
-      serializers: {
-        req: (req: IncomingMessage & { id?: unknown; originalUrl?: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.originalUrl ?? req.url,
-        }),
-        res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-        err: stdSerializers.err,
-      },
+      serializers: { err: stdSerializers.err },
     },
   };
 }
