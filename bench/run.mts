@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: gateway overhead against the floor, on loopback, bounded in time.
- * Starts mock upstreams (instant and 50 ms; JSON and SSE), a bare Node proxy, and the built gateway (api +
+ * Starts mock upstreams (instant and 50 ms; JSON and SSE), a bare Node proxy, the openai SDK behind a bare
+ * server (the floor for a gateway that must call vendors through the SDK), and the built gateway (api +
  * its real hot path: API-key auth, Redis request and token limits, cache miss path, router, usage events),
  * then drives each with autocannon at 50 and 64 connections and prints markdown tables: throughput and
  * latency side by side, stream time to first token, and RSS with 1,000 concurrent open streams (on the
@@ -46,6 +47,9 @@ const gatewayProcesses = values['gateway-processes']
   .split(',')
   .map((p) => (p === 'auto' ? String(availableParallelism()) : p));
 if (values.pin) execFileSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
+
+/** The openai SDK behind a bare server (bench/sdk-proxy.mts): what any gateway calling through it pays. */
+const SDK_PROXY = 'SDK proxy';
 
 interface Row {
   target: string;
@@ -151,23 +155,18 @@ async function main(): Promise<void> {
     await mock('mock-50ms', 4411, ['--delay-ms', '50']);
     // 30 chunks, 250 ms apart: each stream stays open 7.5 s, so all of them are open at once
     await mock('mock-streaming', 4412, ['--chunks', '30', '--chunk-interval-ms', '250']);
+    // the bare proxy (the floor for any Node gateway) and the SDK proxy (the floor with the vendor SDK)
     const proxies: Record<number, Started> = {};
-    for (const [port, upstream] of [
-      [4420, 4410],
-      [4421, 4411],
-    ]) {
+    for (const [port, upstream, script, ready] of [
+      [4420, 4410, 'bench/bare-proxy.mts', /bare proxy/],
+      [4421, 4411, 'bench/bare-proxy.mts', /bare proxy/],
+      [4422, 4410, 'bench/sdk-proxy.mts', /sdk proxy/],
+      [4423, 4411, 'bench/sdk-proxy.mts', /sdk proxy/],
+    ] as const) {
       proxies[port] = await startProcess(
-        `proxy-${upstream}`,
-        [
-          ...pin,
-          process.execPath,
-          'bench/bare-proxy.mts',
-          '--port',
-          String(port),
-          '--upstream',
-          String(upstream),
-        ],
-        /bare proxy/,
+        `proxy-${port}`,
+        [...pin, process.execPath, script, '--port', String(port), '--upstream', String(upstream)],
+        ready,
       );
       started.push(proxies[port]);
     }
@@ -192,15 +191,18 @@ async function main(): Promise<void> {
 
     const rows: Row[] = [];
     for (const connections of connectionCounts) {
-      for (const [upstream, model, direct, proxy] of [
-        ['instant', 'bench-instant', 4410, 4420],
-        ['50 ms', 'bench-50ms', 4411, 4421],
+      for (const [upstream, model, direct, proxy, sdkProxy] of [
+        ['instant', 'bench-instant', 4410, 4420, 4422],
+        ['50 ms', 'bench-50ms', 4411, 4421, 4423],
       ] as const) {
         const payload = body.replace('bench-instant', model);
         const url = (port: number): string => `http://127.0.0.1:${port}/v1/chat/completions`;
         rows.push(await measure('direct', upstream, connections, url(direct), {}, payload));
         rows.push(
           await measure('bare proxy', upstream, connections, url(proxy), {}, payload, proxies[proxy]),
+        );
+        rows.push(
+          await measure(SDK_PROXY, upstream, connections, url(sdkProxy), {}, payload, proxies[sdkProxy]),
         );
         for (const [i, gateway] of gateways.entries()) {
           rows.push(
@@ -283,7 +285,7 @@ function printTable(rows: Row[]): void {
     const p = find('bare proxy', r);
     const added = d && r.target !== 'direct' ? `${r.p50 - d.p50} / ${r.p99 - d.p99} ms` : '';
     const gateway = r.target.startsWith('gateway');
-    const ratio = p && gateway ? `**${(r.rps / p.rps).toFixed(2)}**` : '';
+    const ratio = p && (gateway || r.target === SDK_PROXY) ? `**${(r.rps / p.rps).toFixed(2)}**` : '';
     console.log(
       `| ${r.target} | ${r.upstream} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${added} | ${ratio} | ${r.cpuUsPerRequest?.toFixed(0) ?? ''} | ${gateway ? (r.rssMb?.toFixed(0) ?? '') : ''} | ${r.errors} |`,
     );
