@@ -115,6 +115,11 @@ export class CallerLimitsConfig {
   @IsInt() @Min(0) publicRpm = 60;
   /** Admit requests when Redis cannot answer (a Redis blip must not fail every call); sign-in stays closed. */
   @IsBoolean() failOpen = true;
+  /**
+   * Let a caller far from its limits (a tenth of each below) through on Redis's last answer instead of
+   * waiting for this request's count (still sent); false: every request waits for Redis.
+   */
+  @IsBoolean() admitOnEstimate = true;
 }
 
 /** Failed sign-ins lock an account (by email, existing or not) and a client IP with exponential backoff. */

@@ -23,6 +23,9 @@ export type TokenKeys = Pick<TokenWindows, 'minuteKey' | 'dayKey'>;
  * caller's token keys, also reads the token usage recorded for them.
  */
 export abstract class CallerRateStorage implements ThrottlerStorage {
+  /** True when counts live in a store other processes share (a round-trip away, see RateHeadroom). */
+  abstract readonly shared: boolean;
+
   abstract hit(
     key: string,
     ttlMs: number,

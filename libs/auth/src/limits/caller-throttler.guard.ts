@@ -27,7 +27,8 @@ import { trackerFor } from './caller-limits';
 import { CallerLimitsService } from './caller-limits.service';
 import { ENFORCE_TOKEN_BUDGET } from './enforce-token-budget.decorator';
 import { rateLimitHeaders } from './rate-limit-headers';
-import { requestCounterKey } from './rate-windows';
+import { RateHeadroom } from './rate-headroom';
+import { requestCounterKey, type TokenWindows } from './rate-windows';
 import { CallerRateStorage, type RateHit } from './caller-rate.storage';
 
 /** One throttler as a route's decorators (@SkipThrottle, @Throttle...) configure it. */
@@ -44,7 +45,8 @@ interface RouteThrottle {
 /**
  * Requests per minute per caller, after the auth guard: keyed by user id or API key id (client IP on
  * public routes), limited by role with per-user/per-key overrides, shared across api instances through
- * RedisThrottlerStorage (one round-trip; MemoryThrottlerStorage in embedded mode). Answers carry
+ * RedisThrottlerStorage (one round-trip, not awaited for callers far below their limits: see RateHeadroom;
+ * MemoryThrottlerStorage in embedded mode). Answers carry
  * RateLimit-* headers; over the limit it is a 429 with Retry-After in the project's error format. Routes
  * marked @EnforceTokenBudget() also have the caller's token budget checked in that same round-trip.
  * @SkipThrottle() exempts a route (health).
@@ -53,6 +55,8 @@ interface RouteThrottle {
 export class CallerThrottlerGuard extends ThrottlerGuard {
   private readonly tokenBudgetRoutes: RouteMetadataCache<boolean>;
   private readonly throttleRoutes: RouteMetadataCache<RouteThrottle[]>;
+  /** Present when counts are a round-trip away and config allows admitting on an estimate. */
+  private readonly headroom: RateHeadroom | undefined;
 
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
@@ -67,6 +71,7 @@ export class CallerThrottlerGuard extends ThrottlerGuard {
       (targets) => reflector.getAllAndOverride<boolean | undefined>(ENFORCE_TOKEN_BUDGET, targets) === true,
     );
     this.throttleRoutes = new RouteMetadataCache((targets) => this.readRouteThrottles(reflector, targets));
+    this.headroom = rateStorage.shared && config.auth.limits.admitOnEstimate ? new RateHeadroom() : undefined;
   }
 
   /**
@@ -144,12 +149,20 @@ export class CallerThrottlerGuard extends ThrottlerGuard {
     const key = request.generateKey(context, tracker, throttler.name ?? 'default');
     const now = Date.now();
     const windows = tokenLimited && principal ? this.limits.tokenWindowsFor(principal, now) : undefined;
+    const estimate = this.headroom?.admit(key, limit, callerLimits, windows, now);
     let hit: RateHit;
-    try {
-      hit = await this.rateStorage.hit(key, ttl, limit, blockDuration, windows);
-    } catch (error) {
-      this.limits.failOpenOrThrow(error);
-      return true;
+    if (estimate) {
+      hit = estimate;
+      this.countInBackground(key, ttl, limit, blockDuration, windows, now);
+    } else {
+      try {
+        hit = await this.rateStorage.hit(key, ttl, limit, blockDuration, windows);
+      } catch (error) {
+        this.headroom?.forget(key);
+        this.limits.failOpenOrThrow(error);
+        return true;
+      }
+      this.headroom?.observe(key, hit, windows, now, false);
     }
 
     if (limit > 0) {
@@ -173,6 +186,22 @@ export class CallerThrottlerGuard extends ThrottlerGuard {
     }
     if (windows && hit.tokens) this.limits.assertUsageWithin(callerLimits, hit.tokens, windows);
     return true;
+  }
+
+  /** A request admitted on the estimate is still counted; the answer refreshes the estimate. */
+  private countInBackground(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    windows: TokenWindows | undefined,
+    sentAt: number,
+  ): void {
+    this.rateStorage.hit(key, ttl, limit, blockDuration, windows).then(
+      (confirmed) => this.headroom?.observe(key, confirmed, windows, sentAt, true),
+      // the next request of this caller waits for Redis, and meets the fail-open policy there
+      () => this.headroom?.forget(key),
+    );
   }
 }
 

@@ -19,6 +19,8 @@ const NOT_COUNTED: RateHit['record'] = {
  * here, so one container's shutdown does not clear windows another container in the process still uses.
  */
 export class MemoryThrottlerStorage extends CallerRateStorage {
+  readonly shared = false;
+
   constructor(
     private readonly windows: ThrottlerStorageService,
     private readonly tokens: TokenUsageStore,

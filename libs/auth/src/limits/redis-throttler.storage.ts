@@ -10,6 +10,7 @@ import { RATE_HIT_SCRIPT } from './rate-hit.script';
  * The caller prefixes keys; give the client no ioredis `keyPrefix`.
  */
 export class RedisThrottlerStorage extends CallerRateStorage {
+  readonly shared = true;
   private readonly script = new RedisLuaScript(RATE_HIT_SCRIPT);
 
   constructor(private readonly redis: Redis) {
