@@ -1,5 +1,8 @@
 import { CallerLimitsService, type Principal } from '@app/auth';
 import { DomainException } from '@app/common';
+import { AppConfig } from '@app/config';
+import { REDIS_CLIENT } from '@app/redis';
+import type Redis from 'ioredis';
 import { startApi, type RunningApi } from '../support/api-harness';
 import { createTestDatabase, dropTestDatabase, testRedisUrl, uniquePrefix } from '../support/services';
 import {
@@ -148,6 +151,35 @@ describe('per-caller throttling across api instances sharing one Redis', () => {
     });
     const me = await call<{ limits: { rpm: number } }>(b.url, 'GET', '/auth/me', { token: plain.key });
     expect(me.body.limits.rpm).toBe(2);
+  });
+
+  it('admits a caller far below a larger limit on estimates, yet counts every request and refuses exactly at the limit', async () => {
+    await awayFromMinuteEdge();
+    const key = await createApiKey(a.url, adminToken, {
+      name: 'dave-busy',
+      scopes: ['chat'],
+      userId: dave.id,
+      limits: { rpm: 100 },
+    });
+    const statuses: number[] = [];
+    const remaining: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const res = await call(i % 2 ? a.url : b.url, 'GET', '/auth/me', { token: key.key });
+      statuses.push(res.status);
+      remaining.push(res.headers.get('ratelimit-remaining') ?? '');
+    }
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    // waiting for Redis every time, each answer would say one less than the one before; an estimate
+    // lags the other instance's latest request, so some answers repeat the previous figure
+    expect(new Set(remaining).size).toBeLessThan(100);
+    expect(remaining.at(-1)).toBe('0');
+    // every admitted request reached the shared counter, including those let through on an estimate
+    const redis = a.app.get<Redis>(REDIS_CLIENT);
+    const counters = await redis.keys(`${a.app.get(AppConfig).redis.keyPrefix}*key:${key.id}*`);
+    const counted = await Promise.all(counters.filter((k) => !k.endsWith(':block')).map((k) => redis.get(k)));
+    expect(counted).toContain('100');
+    for (const api of [b, a])
+      expect((await call(api.url, 'GET', '/auth/me', { token: key.key })).status).toBe(429);
   });
 
   it('counts tokens per minute from recorded usage, shared by both instances', async () => {

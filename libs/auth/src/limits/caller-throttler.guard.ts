@@ -27,6 +27,7 @@ import { trackerFor } from './caller-limits';
 import { CallerLimitsService } from './caller-limits.service';
 import { ENFORCE_TOKEN_BUDGET } from './enforce-token-budget.decorator';
 import { rateLimitHeaders } from './rate-limit-headers';
+import { EventLoopLoad } from './event-loop-load';
 import { RateHeadroom } from './rate-headroom';
 import { requestCounterKey, type TokenWindows } from './rate-windows';
 import { CallerRateStorage, type RateHit } from './caller-rate.storage';
@@ -57,6 +58,8 @@ export class CallerThrottlerGuard extends ThrottlerGuard {
   private readonly throttleRoutes: RouteMetadataCache<RouteThrottle[]>;
   /** Present when counts are a round-trip away and config allows admitting on an estimate. */
   private readonly headroom: RateHeadroom | undefined;
+  /** A saturated process waits for the count anyway: see EventLoopLoad. */
+  private readonly load = new EventLoopLoad();
 
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
@@ -149,7 +152,9 @@ export class CallerThrottlerGuard extends ThrottlerGuard {
     const key = request.generateKey(context, tracker, throttler.name ?? 'default');
     const now = Date.now();
     const windows = tokenLimited && principal ? this.limits.tokenWindowsFor(principal, now) : undefined;
-    const estimate = this.headroom?.admit(key, limit, callerLimits, windows, now);
+    const estimate = this.load.busy
+      ? undefined
+      : this.headroom?.admit(key, limit, callerLimits, windows, now);
     let hit: RateHit;
     if (estimate) {
       hit = estimate;
