@@ -5,6 +5,7 @@ export * from './pricing/price-table';
 export * from './histogram/latency-histogram';
 export * from './ingest/event-batcher';
 export * from './ingest/usage-queue';
+export * from './ingest/usage-batch-codec';
 export * from './ingest/usage-batch-producer';
 export * from './ingest/usage-recorder';
 export * from './writer/rollup-layout';

@@ -1,4 +1,5 @@
 import {
+  decodeUsageBatch,
   GatewayMetrics,
   isPermanentWriteError,
   ThrottledWarning,
@@ -6,6 +7,7 @@ import {
   UsageBatchWriter,
   writeRetryDelayMs,
   type UsageBatchJob,
+  type UsageEvent,
 } from '@app/analytics';
 import { AppConfig } from '@app/config';
 import { closeQueueConnection, createWorker, openQueueConnection, type QueueConnection } from '@app/redis';
@@ -57,8 +59,17 @@ export class UsageWriterWorker implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async process(job: Job<UsageBatchJob>): Promise<void> {
+    let events: UsageEvent[];
     try {
-      const result = await this.writer.write(job.data.events);
+      events = await decodeUsageBatch(job.data);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.metrics.usageWriteFailures.inc({ kind: 'permanent' });
+      this.logger.error(`usage batch ${job.id} kept in the failed set: ${message}`);
+      throw new UnrecoverableError(message);
+    }
+    try {
+      const result = await this.writer.write(events);
       this.metrics.usageEventsWritten.inc(result.inserted);
       if (result.duplicates > 0) {
         this.logger.log(

@@ -2,6 +2,7 @@ import type { AppConfig } from '@app/config';
 import { closeQueueConnection, createQueue, openQueueConnection, type QueueConnection } from '@app/redis';
 import type { Queue } from 'bullmq';
 import type { UsageEvent } from '../events/usage-event';
+import { encodeUsageBatch } from './usage-batch-codec';
 import {
   USAGE_BATCH_JOB,
   USAGE_QUEUE,
@@ -33,7 +34,7 @@ export class UsageBatchProducer {
   }
 
   async send(events: UsageEvent[]): Promise<void> {
-    await this.queue.add(USAGE_BATCH_JOB, { events }, JOB_OPTIONS);
+    await this.queue.add(USAGE_BATCH_JOB, await encodeUsageBatch(events), JOB_OPTIONS);
   }
 
   async close(): Promise<void> {

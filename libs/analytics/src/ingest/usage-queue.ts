@@ -1,5 +1,3 @@
-import type { UsageEvent } from '../events/usage-event';
-
 /** The BullMQ queue usage batches wait in between the recorders (api, worker) and the writer (worker). */
 export const USAGE_QUEUE = 'usage-events';
 export const USAGE_BATCH_JOB = 'usage-batch';
@@ -7,9 +5,7 @@ export const USAGE_BATCH_JOB = 'usage-batch';
 export const USAGE_MAINTENANCE_QUEUE = 'usage-maintenance';
 export const USAGE_PURGE_JOB = 'usage-purge';
 
-export interface UsageBatchJob {
-  events: UsageEvent[];
-}
+export type { UsageBatchJob } from './usage-batch-codec';
 
 export { bullmqPrefix } from '@app/redis';
 
