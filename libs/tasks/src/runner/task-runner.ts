@@ -150,9 +150,7 @@ export class TaskRunner {
 
   private async end(run: Run, end: RunEnd): Promise<void> {
     if (!(await this.store.finish(run, end))) return;
-    if (end.status === 'succeeded') run.progress = { done: run.progress.total, total: run.progress.total };
-    await this.publish(run, end.status);
-    if (run.task.webhookUrl) await this.queues.enqueueOrDefer(WEBHOOK_QUEUE, run.taskId);
+    // logged as soon as the end is stored: a worker killed during the notifications below has still said it
     this.logger.log(
       {
         taskId: run.taskId,
@@ -163,6 +161,9 @@ export class TaskRunner {
       },
       'task finished',
     );
+    if (end.status === 'succeeded') run.progress = { done: run.progress.total, total: run.progress.total };
+    await this.publish(run, end.status);
+    if (run.task.webhookUrl) await this.queues.enqueueOrDefer(WEBHOOK_QUEUE, run.taskId);
   }
 
   /** Progress is best effort: a failed write is logged and the run goes on. false = the run lost the task. */
