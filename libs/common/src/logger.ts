@@ -49,7 +49,17 @@ export function loggerParams(level: string, secrets: readonly string[] = []): Pa
       level,
       redact: { paths: REDACTED_PATHS, censor: REDACTED },
       ...(redactSecrets ? { hooks: { streamWrite: redactSecrets } } : {}),
-      serializers: { err: stdSerializers.err },
+      // the request log (request-log.ts) passes plain objects: keep its fields, never a raw request's headers
+      wrapSerializers: false,
+      serializers: {
+        req: (req: { id?: unknown; method?: unknown; url?: unknown }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
+        res: (res: { statusCode?: unknown }) => ({ statusCode: res.statusCode }),
+        err: stdSerializers.err,
+      },
     },
   };
 }

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import pino from 'pino';
+import { pinoHttp, type Options } from 'pino-http';
+import { loggerParams } from './logger';
 import { installRequestLog, requestLogLevel } from './request-log';
 
 interface Line {
@@ -12,7 +13,10 @@ interface Line {
 
 function appLoggingAt(level: string): { app: FastifyInstance; lines: Line[] } {
   const lines: Line[] = [];
-  const logger = pino({ level }, { write: (line: string) => lines.push(JSON.parse(line) as Line) });
+  // the root logger as the apps build it (nestjs-pino's pino-http instance with loggerParams)
+  const { pinoHttp: options } = loggerParams(level);
+  const destination = { write: (line: string) => lines.push(JSON.parse(line) as Line) };
+  const { logger } = pinoHttp(options as Options, destination);
   const app = Fastify({ genReqId: () => 'req-1' });
   installRequestLog(app, logger);
   app.get('/ok', () => ({ ok: true }));
