@@ -17,6 +17,26 @@ export interface RateHit {
 
 export type TokenKeys = Pick<TokenWindows, 'minuteKey' | 'dayKey'>;
 
+/** A RateHit from the counted hits, the window and block time left, and (when read) the token usage. */
+export function rateHit(
+  hits: number,
+  windowLeftMs: number,
+  retryAfterMs: number,
+  tokens?: TokenUsage,
+): RateHit {
+  return {
+    record: {
+      totalHits: hits,
+      timeToExpire: Math.ceil(windowLeftMs / 1_000),
+      isBlocked: retryAfterMs > 0,
+      timeToBlockExpire: Math.ceil(retryAfterMs / 1_000),
+    },
+    windowLeftMs,
+    retryAfterMs,
+    ...(tokens ? { tokens } : {}),
+  };
+}
+
 /**
  * Where CallerThrottlerGuard counts requests: Redis in full mode (shared by every instance), the
  * process's memory in embedded mode. `hit` counts one request (limit 0 = not counted) and, given the

@@ -152,9 +152,10 @@ export class CallerThrottlerGuard extends ThrottlerGuard {
     const key = request.generateKey(context, tracker, throttler.name ?? 'default');
     const now = Date.now();
     const windows = tokenLimited && principal ? this.limits.tokenWindowsFor(principal, now) : undefined;
-    const estimate = this.load.busy
-      ? undefined
-      : this.headroom?.admit(key, limit, callerLimits, windows, now);
+    const estimate =
+      this.headroom && !this.load.busy
+        ? this.headroom.admit(key, limit, callerLimits, windows, now)
+        : undefined;
     let hit: RateHit;
     if (estimate) {
       hit = estimate;

@@ -1,5 +1,5 @@
 import type { CallerLimits } from './caller-limits';
-import type { RateHit, TokenKeys } from './caller-rate.storage';
+import { rateHit, type RateHit, type TokenKeys } from './caller-rate.storage';
 import { HEADROOM_FRESH_MS, headroomOf, RateHeadroom } from './rate-headroom';
 
 const KEY = 'p:rate:{key:k1}:default';
@@ -10,19 +10,7 @@ function answer(
   hits: number,
   opts: { windowLeftMs?: number; retryAfterMs?: number; tokens?: RateHit['tokens'] } = {},
 ): RateHit {
-  const windowLeftMs = opts.windowLeftMs ?? 30_000;
-  const retryAfterMs = opts.retryAfterMs ?? 0;
-  return {
-    record: {
-      totalHits: hits,
-      timeToExpire: Math.ceil(windowLeftMs / 1_000),
-      isBlocked: retryAfterMs > 0,
-      timeToBlockExpire: Math.ceil(retryAfterMs / 1_000),
-    },
-    windowLeftMs,
-    retryAfterMs,
-    ...(opts.tokens ? { tokens: opts.tokens } : {}),
-  };
+  return rateHit(hits, opts.windowLeftMs ?? 30_000, opts.retryAfterMs ?? 0, opts.tokens);
 }
 
 describe('RateHeadroom', () => {

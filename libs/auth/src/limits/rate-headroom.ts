@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { CallerLimits } from './caller-limits';
-import type { RateHit, TokenKeys } from './caller-rate.storage';
+import { rateHit, type RateHit, type TokenKeys } from './caller-rate.storage';
 
 /** A caller's counters as the shared store last reported them. */
 interface KnownCounters {
@@ -63,18 +63,7 @@ export class RateHeadroom {
     if (hits > limit - headroom || known.unconfirmed >= headroom) return undefined;
     if (tokenKeys && !this.tokensClear(known, tokenKeys, limits)) return undefined;
     known.unconfirmed++;
-    const windowLeftMs = known.windowEndsAt - now;
-    return {
-      record: {
-        totalHits: hits,
-        timeToExpire: Math.ceil(windowLeftMs / 1_000),
-        isBlocked: false,
-        timeToBlockExpire: 0,
-      },
-      windowLeftMs,
-      retryAfterMs: 0,
-      ...(tokenKeys ? { tokens: known.tokens } : {}),
-    };
+    return rateHit(hits, known.windowEndsAt - now, 0, tokenKeys ? known.tokens : undefined);
   }
 
   /** The store's answer to a hit sent at `sentAt`; `admitted`: that hit was let through by `admit`. */

@@ -1,6 +1,6 @@
 import { RedisLuaScript } from '@app/redis';
 import type Redis from 'ioredis';
-import { CallerRateStorage, type RateHit, type TokenKeys } from './caller-rate.storage';
+import { CallerRateStorage, rateHit, type RateHit, type TokenKeys } from './caller-rate.storage';
 import { RATE_HIT_SCRIPT } from './rate-hit.script';
 
 /**
@@ -34,17 +34,8 @@ export class RedisThrottlerStorage extends CallerRateStorage {
     const [hits, windowLeftMs, blockLeftMs, minuteTokens, dayTokens] = parseReply(reply);
     const overLimit = limit > 0 && hits > limit;
     const retryAfterMs = blockLeftMs > 0 ? blockLeftMs : overLimit ? windowLeftMs : 0;
-    return {
-      record: {
-        totalHits: hits,
-        timeToExpire: Math.ceil(windowLeftMs / 1_000),
-        isBlocked: retryAfterMs > 0,
-        timeToBlockExpire: Math.ceil(retryAfterMs / 1_000),
-      },
-      windowLeftMs,
-      retryAfterMs,
-      ...(tokenKeys ? { tokens: { minute: minuteTokens, day: dayTokens } } : {}),
-    };
+    const tokens = tokenKeys ? { minute: minuteTokens, day: dayTokens } : undefined;
+    return rateHit(hits, windowLeftMs, retryAfterMs, tokens);
   }
 }
 
